@@ -1,0 +1,135 @@
+//! The command line: clap definitions and the subcommands. This is the only
+//! layer that reads files, writes to the terminal or decides exit codes.
+
+mod check;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{self, Counts, Diagnostic, HumanOptions};
+use crate::source::SourceMap;
+
+/// Exit status for a clean run.
+pub const EXIT_OK: u8 = 0;
+/// Exit status for errors in the input (or warnings with `--deny-warnings`).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status for usage and I/O errors.
+pub const EXIT_USAGE: u8 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  muster check examples/art42_7.muster     check one handbook
+  muster check examples/                   check every handbook in a directory
+  muster check --format github handbooks/  annotations for a GitHub Actions job
+  cat plan.muster | muster check -         check standard input";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "muster",
+    version,
+    about = "Compile assistance procedures written as code into checked plans",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check handbooks and report every problem found
+    #[command(after_help = EXAMPLES)]
+    Check(check::CheckArgs),
+}
+
+/// Options shared by the commands that report diagnostics.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// When to colour the human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// How to write diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors (exit status 1)
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Reports with source excerpts, for people
+    Human,
+    /// One JSON document, for tools
+    Json,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    ExitCode::from(status)
+}
+
+/// Whether to colour output written to stdout.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Writes diagnostics in the chosen format; for people, ends with a summary
+/// line. Returns the counts.
+fn report(
+    out: &mut dyn Write,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    args: &ReportArgs,
+    files_checked: usize,
+) -> std::io::Result<Counts> {
+    let counts = Counts::of(diagnostics);
+    match args.format {
+        Format::Human => {
+            let options = HumanOptions {
+                color: use_color(args.color),
+            };
+            diagnostic::write_human(out, sources, diagnostics, options)?;
+            let files = if files_checked == 1 {
+                "1 file".to_owned()
+            } else {
+                format!("{files_checked} files")
+            };
+            writeln!(out, "checked {files}: {}", counts.summary())?;
+        }
+        Format::Json => diagnostic::write_json(out, sources, diagnostics)?,
+        Format::Github => diagnostic::write_github(out, sources, diagnostics)?,
+    }
+    Ok(counts)
+}
+
+/// The exit status for a set of findings.
+fn findings_status(counts: Counts, deny_warnings: bool) -> u8 {
+    if counts.errors > 0 || (deny_warnings && counts.warnings > 0) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,52 @@
+//! Muster: a compiler for assistance procedures written as code.
+//!
+//! The pipeline is `source → syntax (pest → AST) → check → plan → emit`.
+//! This crate is the library behind the `muster` binary; the [`cli`] module
+//! is the only place that reads files or writes to the terminal.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod source;
+mod suggest;
+pub mod syntax;
+
+use diagnostic::{Code, Diagnostic};
+use source::{FileId, SourceFile, SourceMap, Span};
+
+/// Adds a file to `sources` from its raw bytes. A file that is not valid
+/// UTF-8 is added with a lossy copy of its text (for context only) and an
+/// E0003 diagnostic at the first offending byte.
+pub fn add_source(
+    sources: &mut SourceMap,
+    name: impl Into<String>,
+    bytes: Vec<u8>,
+) -> (FileId, Option<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (sources.add(SourceFile::new(name, text)), None),
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let bad = error.as_bytes().get(valid_up_to).copied().unwrap_or(0);
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let id = sources.add(SourceFile::new(name, text));
+            // In the lossy copy the bad byte became U+FFFD (3 bytes).
+            let span = Span::new(id, valid_up_to, valid_up_to + '\u{fffd}'.len_utf8());
+            let diagnostic = Diagnostic::error(Code::E0003, "file is not valid UTF-8", span)
+                .with_label(format!(
+                    "byte 0x{bad:02X} at offset {valid_up_to} is not UTF-8"
+                ))
+                .with_help("save the file as UTF-8 (a byte-order mark is allowed)");
+            (id, Some(diagnostic))
+        }
+    }
+}
+
+/// Parses one file of `sources` (see [`syntax::parse`]).
+pub fn parse_source(sources: &SourceMap, id: FileId) -> syntax::Parsed {
+    match sources.get(id) {
+        Some(file) => syntax::parse(id, &file.text),
+        None => syntax::Parsed {
+            ast: None,
+            diagnostics: Vec::new(),
+        },
+    }
+}

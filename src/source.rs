@@ -1,0 +1,199 @@
+//! Source files, byte spans and line indexes.
+//!
+//! Every span in Muster is a pair of **byte** offsets into the text of one
+//! file. Lines and columns are computed only when a diagnostic or a plan
+//! location is written, through one [`LineIndex`] per file.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Identifies one file of a compilation, in the order the files were added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FileId(pub u32);
+
+/// A half-open byte range `start..end` in one file.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start, end }
+    }
+
+    /// The smallest span that covers both `self` and `other` (same file).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// An empty span at the start of `self`.
+    pub fn shrink_to_start(self) -> Span {
+        Span {
+            end: self.start,
+            ..self
+        }
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}..{}", self.file.0, self.start, self.end)
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The byte offset at which every line of a text starts.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { line_starts }
+    }
+
+    /// Line and column of a byte offset. Offsets past the end, or inside a
+    /// multi-byte character, are clamped to the nearest character boundary
+    /// before it.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        };
+        let start = self.line_starts[line];
+        let column = text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The number of lines (a text without a newline has one line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// One file of a compilation.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name shown in diagnostics and plans (relative to the root,
+    /// `/`-separated), or `<stdin>`.
+    pub name: String,
+    /// The text. For a file that is not valid UTF-8 this is a lossy copy,
+    /// kept only to show the context of the E0003 diagnostic.
+    pub text: String,
+    index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let index = LineIndex::new(&text);
+        SourceFile {
+            name: name.into(),
+            text,
+            index,
+        }
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.index.line_col(&self.text, offset)
+    }
+}
+
+/// All files of one run, addressed by [`FileId`].
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        SourceMap::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_lines_from_one() {
+        let text = "ab\néé x\r\nlast";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 3), LineCol { line: 2, column: 1 });
+        // `x` is after two two-byte characters and a space.
+        assert_eq!(index.line_col(text, 8), LineCol { line: 2, column: 4 });
+        assert_eq!(index.line_col(text, 11), LineCol { line: 3, column: 1 });
+        assert_eq!(index.line_count(), 3);
+    }
+
+    #[test]
+    fn line_col_clamps_out_of_range_and_mid_character_offsets() {
+        let text = "é";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 1), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 99), LineCol { line: 1, column: 2 });
+    }
+}

@@ -1,0 +1,473 @@
+//! The typed syntax tree of one Muster file.
+//!
+//! Every node carries the byte [`Span`] of the text it came from. Blocks keep
+//! their attributes as a list in source order, duplicates included, so that
+//! the checker can report an attribute given twice (E0106) and the formatter
+//! can reproduce the file. Accessors such as [`Actor::attr`] return the first
+//! occurrence, which is the one that has meaning.
+
+use serde::Serialize;
+
+use crate::source::Span;
+
+/// One parsed file.
+#[derive(Clone, Debug, Serialize)]
+pub struct File {
+    pub declarations: Vec<Declaration>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum Declaration {
+    Handbook(Handbook),
+    Use(Use),
+    Actor(Actor),
+    Resource(Resource),
+    Fact(Fact),
+    Procedure(Procedure),
+}
+
+impl Declaration {
+    pub fn span(&self) -> Span {
+        match self {
+            Declaration::Handbook(d) => d.span,
+            Declaration::Use(d) => d.span,
+            Declaration::Actor(d) => d.span,
+            Declaration::Resource(d) => d.span,
+            Declaration::Fact(d) => d.span,
+            Declaration::Procedure(d) => d.span,
+        }
+    }
+}
+
+/// A name as written: an identifier and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string literal with its escapes decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StrLit {
+    pub value: String,
+    pub span: Span,
+}
+
+/// An integer literal (fits in 32 bits unsigned).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct IntLit {
+    pub value: u32,
+    pub span: Span,
+}
+
+/// A duration literal, in minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DurationLit {
+    pub minutes: u32,
+    pub span: Span,
+}
+
+/// `handbook "Title" { … }`
+#[derive(Clone, Debug, Serialize)]
+pub struct Handbook {
+    pub doc: Option<String>,
+    pub title: StrLit,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// `use "path.muster"`
+#[derive(Clone, Debug, Serialize)]
+pub struct Use {
+    pub path: StrLit,
+    pub span: Span,
+}
+
+/// `actor ID ["Label"] { … }`
+#[derive(Clone, Debug, Serialize)]
+pub struct Actor {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// `resource ID ["Label"] { … }`
+#[derive(Clone, Debug, Serialize)]
+pub struct Resource {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// `fact ID : TYPE`
+#[derive(Clone, Debug, Serialize)]
+pub struct Fact {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub ty: FactType,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum FactType {
+    Bool(Span),
+    Int(Span),
+    Duration(Span),
+    Range {
+        min: IntLit,
+        max: IntLit,
+        span: Span,
+    },
+    Enum {
+        variants: Vec<Ident>,
+        span: Span,
+    },
+}
+
+impl FactType {
+    pub fn span(&self) -> Span {
+        match self {
+            FactType::Bool(span) | FactType::Int(span) | FactType::Duration(span) => *span,
+            FactType::Range { span, .. } | FactType::Enum { span, .. } => *span,
+        }
+    }
+}
+
+/// `procedure ID ["Label"] { … }`
+#[derive(Clone, Debug, Serialize)]
+pub struct Procedure {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    /// Attributes, triggers and steps in source order.
+    pub items: Vec<ProcedureItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum ProcedureItem {
+    Attribute(Attribute),
+    Trigger(Trigger),
+    Step(Step),
+}
+
+/// `trigger ID ["Label"] { … }`, only inside a procedure.
+#[derive(Clone, Debug, Serialize)]
+pub struct Trigger {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// `step ID ["Label"] { … }`, only inside a procedure.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// The attribute names of the language. Which block accepts which is fixed
+/// by the grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum AttrName {
+    Version,
+    Owner,
+    Note,
+    Kind,
+    Parent,
+    Members,
+    Provider,
+    Capacity,
+    Ready,
+    Lead,
+    Support,
+    Resources,
+    When,
+    After,
+    Takes,
+    Within,
+    Requires,
+    Notify,
+    Decision,
+    Activates,
+}
+
+impl AttrName {
+    /// The word as written in source.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttrName::Version => "version",
+            AttrName::Owner => "owner",
+            AttrName::Note => "note",
+            AttrName::Kind => "kind",
+            AttrName::Parent => "parent",
+            AttrName::Members => "members",
+            AttrName::Provider => "provider",
+            AttrName::Capacity => "capacity",
+            AttrName::Ready => "ready",
+            AttrName::Lead => "lead",
+            AttrName::Support => "support",
+            AttrName::Resources => "resources",
+            AttrName::When => "when",
+            AttrName::After => "after",
+            AttrName::Takes => "takes",
+            AttrName::Within => "within",
+            AttrName::Requires => "requires",
+            AttrName::Notify => "notify",
+            AttrName::Decision => "decision",
+            AttrName::Activates => "activates",
+        }
+    }
+}
+
+/// One `name value` attribute of a block.
+#[derive(Clone, Debug, Serialize)]
+pub struct Attribute {
+    pub name: AttrName,
+    pub name_span: Span,
+    pub value: AttrValue,
+    /// From the attribute name to the end of its value.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum AttrValue {
+    /// `version`, `note`.
+    Str(StrLit),
+    /// `owner`, `parent`, `provider`, `lead`, resource `kind`.
+    Name(Ident),
+    /// `members`, `support`, `after`, `notify`, `activates`.
+    Names(Vec<Ident>),
+    /// Actor `kind`.
+    ActorKind(ActorKind, Span),
+    /// `decision`.
+    Decision(DecisionRule, Span),
+    /// `capacity INT UNIT`.
+    Capacity { amount: IntLit, unit: Ident },
+    /// `ready`, `takes`, `within`.
+    Duration(DurationLit),
+    /// `resources`, `requires`.
+    Requirements(Vec<Requirement>),
+    /// `when`.
+    Condition(Expr),
+}
+
+/// `ID [ "(" INT [UNIT] ")" ]`
+#[derive(Clone, Debug, Serialize)]
+pub struct Requirement {
+    pub resource: Ident,
+    pub amount: Option<IntLit>,
+    pub unit: Option<Ident>,
+    pub span: Span,
+}
+
+/// The fixed kinds of actor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum ActorKind {
+    MemberState,
+    Institution,
+    Body,
+    Agency,
+    Service,
+    Office,
+    Group,
+    Role,
+    External,
+}
+
+impl ActorKind {
+    pub const ALL: [ActorKind; 9] = [
+        ActorKind::MemberState,
+        ActorKind::Institution,
+        ActorKind::Body,
+        ActorKind::Agency,
+        ActorKind::Service,
+        ActorKind::Office,
+        ActorKind::Group,
+        ActorKind::Role,
+        ActorKind::External,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::MemberState => "member_state",
+            ActorKind::Institution => "institution",
+            ActorKind::Body => "body",
+            ActorKind::Agency => "agency",
+            ActorKind::Service => "service",
+            ActorKind::Office => "office",
+            ActorKind::Group => "group",
+            ActorKind::Role => "role",
+            ActorKind::External => "external",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<ActorKind> {
+        ActorKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+/// The fixed decision rules of a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum DecisionRule {
+    Unanimity,
+    QualifiedMajority,
+    SimpleMajority,
+    Consensus,
+}
+
+impl DecisionRule {
+    pub const ALL: [DecisionRule; 4] = [
+        DecisionRule::Unanimity,
+        DecisionRule::QualifiedMajority,
+        DecisionRule::SimpleMajority,
+        DecisionRule::Consensus,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionRule::Unanimity => "unanimity",
+            DecisionRule::QualifiedMajority => "qualified_majority",
+            DecisionRule::SimpleMajority => "simple_majority",
+            DecisionRule::Consensus => "consensus",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<DecisionRule> {
+        DecisionRule::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+/// A condition. `and` and `or` are n-ary so that a long flat chain of them
+/// is a wide node rather than a deep one; nesting depth is bounded by the
+/// lowering (see `syntax::MAX_NESTING`).
+#[derive(Clone, Debug, Serialize)]
+pub enum Expr {
+    Int(IntLit),
+    Duration(DurationLit),
+    Bool {
+        value: bool,
+        span: Span,
+    },
+    Name(Ident),
+    Not {
+        operand: Box<Expr>,
+        span: Span,
+    },
+    And {
+        operands: Vec<Expr>,
+        span: Span,
+    },
+    Or {
+        operands: Vec<Expr>,
+        span: Span,
+    },
+    Compare {
+        op: CmpOp,
+        op_span: Span,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        span: Span,
+    },
+    In {
+        lhs: Box<Expr>,
+        list: Vec<Expr>,
+        span: Span,
+    },
+    /// `( expr )`, kept so that spans and the formatter see what was written.
+    Paren {
+        inner: Box<Expr>,
+        span: Span,
+    },
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Int(lit) => lit.span,
+            Expr::Duration(lit) => lit.span,
+            Expr::Name(id) => id.span,
+            Expr::Bool { span, .. }
+            | Expr::Not { span, .. }
+            | Expr::And { span, .. }
+            | Expr::Or { span, .. }
+            | Expr::Compare { span, .. }
+            | Expr::In { span, .. }
+            | Expr::Paren { span, .. } => *span,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+macro_rules! attr_accessor {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            /// The first attribute with this name, if any.
+            pub fn attr(&self, name: AttrName) -> Option<&Attribute> {
+                self.attrs.iter().find(|a| a.name == name)
+            }
+        }
+    )*};
+}
+attr_accessor!(Handbook, Actor, Resource, Trigger, Step);
+
+impl Procedure {
+    /// The procedure's own attributes, in source order.
+    pub fn attrs(&self) -> impl Iterator<Item = &Attribute> {
+        self.items.iter().filter_map(|item| match item {
+            ProcedureItem::Attribute(a) => Some(a),
+            _ => None,
+        })
+    }
+
+    /// The first attribute with this name, if any.
+    pub fn attr(&self, name: AttrName) -> Option<&Attribute> {
+        self.attrs().find(|a| a.name == name)
+    }
+
+    pub fn triggers(&self) -> impl Iterator<Item = &Trigger> {
+        self.items.iter().filter_map(|item| match item {
+            ProcedureItem::Trigger(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.items.iter().filter_map(|item| match item {
+            ProcedureItem::Step(s) => Some(s),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,315 @@
+//! Translation of pest's one parse error into an E0001 diagnostic that
+//! speaks words, not rule names.
+
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::Rule;
+use super::scan::{self, Found};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use crate::suggest;
+
+const DECLARATIONS: &[&str] = &["handbook", "use", "actor", "resource", "fact", "procedure"];
+const HANDBOOK_ATTRS: &[&str] = &["version", "owner", "note"];
+const ACTOR_ATTRS: &[&str] = &["kind", "parent", "members", "note"];
+const RESOURCE_ATTRS: &[&str] = &["kind", "provider", "capacity", "ready", "note"];
+const PROCEDURE_ITEMS: &[&str] = &["lead", "support", "resources", "note", "trigger", "step"];
+const TRIGGER_ATTRS: &[&str] = &["when", "lead", "resources", "note"];
+const STEP_ATTRS: &[&str] = &[
+    "owner",
+    "after",
+    "takes",
+    "within",
+    "requires",
+    "notify",
+    "decision",
+    "activates",
+    "note",
+];
+
+/// The words of a block, when `rule` stands for "any item of that block".
+fn block_words(rule: Rule) -> Option<(&'static str, &'static [&'static str])> {
+    Some(match rule {
+        Rule::declaration => ("a declaration", DECLARATIONS),
+        Rule::handbook_attr => ("an attribute of the handbook", HANDBOOK_ATTRS),
+        Rule::actor_attr => ("an attribute of an actor", ACTOR_ATTRS),
+        Rule::resource_attr => ("an attribute of a resource", RESOURCE_ATTRS),
+        Rule::procedure_item => ("an attribute of a procedure", PROCEDURE_ITEMS),
+        Rule::trigger_attr => ("an attribute of a trigger", TRIGGER_ATTRS),
+        Rule::step_attr => ("an attribute of a step", STEP_ATTRS),
+        _ => return None,
+    })
+}
+
+fn quoted_list(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a rule expects, in words.
+fn describe(rule: Rule) -> String {
+    if let Some((what, words)) = block_words(rule) {
+        return format!("{what} ({})", quoted_list(words));
+    }
+    let text = match rule {
+        Rule::EOI => "end of input",
+        Rule::ident | Rule::requirement | Rule::ident_list => "a name",
+        Rule::string | Rule::string_body => "a string",
+        Rule::label => "a label (a string)",
+        Rule::int => "an integer",
+        Rule::duration => "a duration (such as `90m`, `6h` or `1d12h`)",
+        Rule::fact_type | Rule::range_type | Rule::enum_type | Rule::builtin_type => {
+            "a type (`bool`, `int`, `duration`, a range such as `1..5`, or an enumeration such as `low | high`)"
+        }
+        Rule::expr | Rule::and_expr | Rule::not_expr | Rule::cmp | Rule::paren => "a condition",
+        Rule::atom => {
+            "a value (a number, a duration, `true`, `false`, a fact or a variant, or `(`)"
+        }
+        Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+        Rule::in_list | Rule::open_bracket => "`[`",
+        Rule::close_bracket => "`]`",
+        Rule::open_brace => "`{`",
+        Rule::close_brace => "`}`",
+        Rule::open_paren => "`(`",
+        Rule::close_paren => "`)`",
+        Rule::comma => "`,`",
+        Rule::colon => "`:`",
+        Rule::pipe => "`|` (an enumeration has at least two variants)",
+        Rule::range_dots => "`..`",
+        _ => return keyword(rule).map_or_else(|| format!("{rule:?}"), |k| format!("`{k}`")),
+    };
+    text.to_owned()
+}
+
+/// The word of a keyword or attribute-name rule.
+fn keyword(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::kw_handbook | Rule::handbook => "handbook",
+        Rule::kw_use | Rule::use_decl => "use",
+        Rule::kw_actor | Rule::actor => "actor",
+        Rule::kw_resource | Rule::resource => "resource",
+        Rule::kw_fact | Rule::fact => "fact",
+        Rule::kw_procedure | Rule::procedure => "procedure",
+        Rule::kw_trigger | Rule::trigger => "trigger",
+        Rule::kw_step | Rule::step => "step",
+        Rule::kw_and => "and",
+        Rule::kw_or => "or",
+        Rule::kw_not => "not",
+        Rule::kw_in => "in",
+        Rule::kw_true => "true",
+        Rule::kw_false => "false",
+        Rule::a_version | Rule::attr_version => "version",
+        Rule::a_owner | Rule::attr_owner => "owner",
+        Rule::a_note | Rule::attr_note => "note",
+        Rule::a_kind | Rule::attr_kind => "kind",
+        Rule::a_parent | Rule::attr_parent => "parent",
+        Rule::a_members | Rule::attr_members => "members",
+        Rule::a_provider | Rule::attr_provider => "provider",
+        Rule::a_capacity | Rule::attr_capacity => "capacity",
+        Rule::a_ready | Rule::attr_ready => "ready",
+        Rule::a_lead | Rule::attr_lead => "lead",
+        Rule::a_support | Rule::attr_support => "support",
+        Rule::a_resources | Rule::attr_resources => "resources",
+        Rule::a_when | Rule::attr_when => "when",
+        Rule::a_after | Rule::attr_after => "after",
+        Rule::a_takes | Rule::attr_takes => "takes",
+        Rule::a_within | Rule::attr_within => "within",
+        Rule::a_requires | Rule::attr_requires => "requires",
+        Rule::a_notify | Rule::attr_notify => "notify",
+        Rule::a_decision | Rule::attr_decision => "decision",
+        Rule::a_activates | Rule::attr_activates => "activates",
+        _ => return None,
+    })
+}
+
+const RESERVED: &[&str] = &[
+    "actor",
+    "and",
+    "false",
+    "fact",
+    "handbook",
+    "in",
+    "not",
+    "or",
+    "procedure",
+    "resource",
+    "scenario",
+    "step",
+    "trigger",
+    "true",
+    "use",
+];
+
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED.contains(&word)
+}
+
+/// Joins alternatives as "a", "a or b", "a, b or c".
+fn one_of(items: &[String]) -> String {
+    match items {
+        [] => "something else".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Builds the E0001 diagnostic for a pest error.
+pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+    .min(text.len());
+    let positives: Vec<Rule> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { message } => {
+            // pest's own limits (stack or call budget) end up here.
+            return Diagnostic::error(Code::E0001, "nesting too deep", Span::new(file, at, at))
+                .with_label(format!("the parser gave up here: {message}"))
+                .with_help("split the handbook or the condition into simpler parts");
+        }
+    };
+    let found = scan::token_at(text, at);
+    let span = Span::new(file, at, at + found.len(text, at));
+
+    match &found {
+        Found::UnterminatedString { .. } => {
+            return Diagnostic::error(Code::E0001, "unterminated string", span)
+                .with_label("this string is not closed on its line")
+                .with_help("close it with `\"`; a line break inside a string is written `\\n`");
+        }
+        Found::UnterminatedComment => {
+            return Diagnostic::error(Code::E0001, "unterminated block comment", span)
+                .with_label("this comment is never closed")
+                .with_help("close it with `*/` (block comments do not nest)");
+        }
+        _ => {}
+    }
+
+    // Words first in the grammar's order; closing delimiters lead, end of
+    // input is left out when anything else would do.
+    let mut expected: Vec<String> = Vec::new();
+    let mut ordered: Vec<Rule> = positives
+        .iter()
+        .copied()
+        .filter(|r| {
+            matches!(
+                r,
+                Rule::close_brace | Rule::close_paren | Rule::close_bracket
+            )
+        })
+        .collect();
+    ordered.extend(positives.iter().copied().filter(|r| {
+        !matches!(
+            r,
+            Rule::close_brace | Rule::close_paren | Rule::close_bracket
+        )
+    }));
+    if ordered.len() > 1 {
+        ordered.retain(|r| *r != Rule::EOI);
+    }
+    for rule in &ordered {
+        let text = describe(*rule);
+        if !expected.contains(&text) {
+            expected.push(text);
+        }
+    }
+
+    let found_text = match &found {
+        Found::EndOfInput => "end of input".to_owned(),
+        Found::Word(w) if is_reserved(w) => format!("reserved word `{w}`"),
+        Found::Word(w) | Found::Symbol(w) => {
+            let c = w.chars().next().unwrap_or(' ');
+            if w.chars().count() == 1 && (c.is_control() || c.is_whitespace() || c == '\u{feff}') {
+                format!("character U+{:04X}", c as u32)
+            } else {
+                format!("`{}`", shorten(w))
+            }
+        }
+        Found::String(s) => format!("string {}", shorten(s)),
+        Found::UnterminatedString { .. } | Found::UnterminatedComment => unreachable_text(),
+    };
+
+    let mut diagnostic = Diagnostic::error(
+        Code::E0001,
+        format!("expected {}, found {found_text}", one_of(&expected)),
+        span,
+    )
+    .with_label(match &found {
+        Found::EndOfInput => "the file ends here".to_owned(),
+        _ => format!("expected {}", one_of(&short_expected(&ordered))),
+    });
+
+    // A missing `}` at the end: point at the `{` that is still open.
+    if found == Found::EndOfInput && positives.contains(&Rule::close_brace) {
+        let brackets = scan::brackets(text, at, usize::MAX);
+        if let Some(&open) = brackets.open_braces.last() {
+            diagnostic = diagnostic
+                .with_secondary(Span::new(file, open, open + 1), "this `{` is never closed");
+        }
+    }
+
+    // Hints that depend on what was found.
+    if let Found::Word(word) = &found {
+        let blocks: Vec<&'static [&'static str]> = positives
+            .iter()
+            .filter_map(|r| block_words(*r).map(|(_, words)| words))
+            .collect();
+        let inside_block = blocks.iter().any(|w| *w != DECLARATIONS);
+        if (word == "trigger" || word == "step") && !positives.contains(&Rule::procedure_item) {
+            diagnostic = diagnostic.with_help(format!(
+                "a `{word}` is declared inside a `procedure {{ … }}` block"
+            ));
+        } else if DECLARATIONS.contains(&word.as_str()) && inside_block {
+            diagnostic = diagnostic.with_help(format!(
+                "`{word}` declarations stand at the top level: close the enclosing block with `}}` first"
+            ));
+        } else if positives.contains(&Rule::ident) && is_reserved(word) {
+            diagnostic = diagnostic.with_note(format!(
+                "`{word}` is a reserved word and cannot be used as a name"
+            ));
+        } else if let Some(best) = blocks
+            .first()
+            .and_then(|words| suggest::closest(word, words.iter().copied()))
+        {
+            diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
+        }
+    }
+    if matches!(&found, Found::Symbol(s) if s == "=") && positives.contains(&Rule::cmp_op) {
+        diagnostic = diagnostic.with_help("equality is written `==`");
+    }
+    diagnostic
+}
+
+/// The alternatives without their long lists, for the label under the code.
+fn short_expected(rules: &[Rule]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for rule in rules {
+        let text = match block_words(*rule) {
+            Some((what, _)) => what.to_owned(),
+            None => describe(*rule),
+        };
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+fn unreachable_text() -> String {
+    // Handled before; kept total so that no input can panic here.
+    "an unterminated token".to_owned()
+}

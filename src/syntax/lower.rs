@@ -1,0 +1,667 @@
+//! Lowering of pest pairs into the typed AST, with literal validation.
+//!
+//! The grammar guarantees the shape of the pairs; where that guarantee is
+//! relied upon, a mismatch becomes a [`Stop::Bug`] rather than a panic, so that no
+//! input can crash the compiler even if grammar and lowering drift apart.
+//! Literal errors (E0002) and word-level syntax errors (unknown actor kind,
+//! chained comparison, nesting too deep) are collected, not fatal.
+
+use pest::iterators::{Pair, Pairs};
+
+use super::Rule;
+use super::ast::*;
+use super::literal;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use crate::suggest;
+
+/// Why lowering of a file stopped early.
+#[derive(Debug)]
+pub enum Stop {
+    /// The pair tree did not have the shape the grammar promises.
+    Bug(String),
+    /// A diagnostic that makes the rest of the file meaningless was pushed.
+    Reported,
+}
+
+type Lowered<T> = Result<T, Stop>;
+
+pub struct Lowerer<'a> {
+    file: FileId,
+    text: &'a str,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(file: FileId, text: &'a str) -> Self {
+        Lowerer {
+            file,
+            text,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    pub fn file(&mut self, pair: Pair<'_, Rule>) -> Lowered<File> {
+        let span = self.span(&pair);
+        let mut declarations = Vec::new();
+        for decl in pair.into_inner() {
+            match decl.as_rule() {
+                Rule::declaration => {
+                    let inner = one(decl.into_inner())?;
+                    declarations.push(self.declaration(inner)?);
+                }
+                Rule::EOI => {}
+                other => return Err(unexpected(other)),
+            }
+        }
+        Ok(File { declarations, span })
+    }
+
+    fn declaration(&mut self, pair: Pair<'_, Rule>) -> Lowered<Declaration> {
+        let span = self.span(&pair);
+        let doc = literal::doc_before(self.text, span.start);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner().peekable();
+        // Skip the keyword.
+        inner.next();
+        Ok(match rule {
+            Rule::handbook => {
+                let title = self.string(expect(inner.next(), Rule::string)?)?;
+                let attrs = self.attrs(inner, false)?;
+                Declaration::Handbook(Handbook {
+                    doc,
+                    title,
+                    attrs,
+                    span,
+                })
+            }
+            Rule::use_decl => {
+                let path = self.string(expect(inner.next(), Rule::string)?)?;
+                Declaration::Use(Use { path, span })
+            }
+            Rule::actor | Rule::resource => {
+                let id = self.ident(expect(inner.next(), Rule::ident)?);
+                let label = self.label(&mut inner)?;
+                let attrs = self.attrs(inner, rule == Rule::actor)?;
+                if rule == Rule::actor {
+                    Declaration::Actor(Actor {
+                        doc,
+                        id,
+                        label,
+                        attrs,
+                        span,
+                    })
+                } else {
+                    Declaration::Resource(Resource {
+                        doc,
+                        id,
+                        label,
+                        attrs,
+                        span,
+                    })
+                }
+            }
+            Rule::fact => {
+                let id = self.ident(expect(inner.next(), Rule::ident)?);
+                expect(inner.next(), Rule::colon)?;
+                let ty = self.fact_type(expect(inner.next(), Rule::fact_type)?)?;
+                Declaration::Fact(Fact { doc, id, ty, span })
+            }
+            Rule::procedure => {
+                let id = self.ident(expect(inner.next(), Rule::ident)?);
+                let label = self.label(&mut inner)?;
+                let mut items = Vec::new();
+                for item in inner {
+                    match item.as_rule() {
+                        Rule::procedure_item => {
+                            let item = one(item.into_inner())?;
+                            items.push(match item.as_rule() {
+                                Rule::trigger => ProcedureItem::Trigger(self.trigger(item)?),
+                                Rule::step => ProcedureItem::Step(self.step(item)?),
+                                _ => ProcedureItem::Attribute(self.attribute(item, false)?),
+                            });
+                        }
+                        Rule::open_brace | Rule::close_brace => {}
+                        other => return Err(unexpected(other)),
+                    }
+                }
+                Declaration::Procedure(Procedure {
+                    doc,
+                    id,
+                    label,
+                    items,
+                    span,
+                })
+            }
+            other => return Err(unexpected(other)),
+        })
+    }
+
+    fn trigger(&mut self, pair: Pair<'_, Rule>) -> Lowered<Trigger> {
+        let span = self.span(&pair);
+        let doc = literal::doc_before(self.text, span.start);
+        let mut inner = pair.into_inner().peekable();
+        inner.next();
+        let id = self.ident(expect(inner.next(), Rule::ident)?);
+        let label = self.label(&mut inner)?;
+        let attrs = self.attrs(inner, false)?;
+        Ok(Trigger {
+            doc,
+            id,
+            label,
+            attrs,
+            span,
+        })
+    }
+
+    fn step(&mut self, pair: Pair<'_, Rule>) -> Lowered<Step> {
+        let span = self.span(&pair);
+        let doc = literal::doc_before(self.text, span.start);
+        let mut inner = pair.into_inner().peekable();
+        inner.next();
+        let id = self.ident(expect(inner.next(), Rule::ident)?);
+        let label = self.label(&mut inner)?;
+        let attrs = self.attrs(inner, false)?;
+        Ok(Step {
+            doc,
+            id,
+            label,
+            attrs,
+            span,
+        })
+    }
+
+    fn label(
+        &mut self,
+        inner: &mut std::iter::Peekable<Pairs<'_, Rule>>,
+    ) -> Lowered<Option<StrLit>> {
+        match inner.peek() {
+            Some(p) if p.as_rule() == Rule::label => {
+                let label = one(p.clone().into_inner())?;
+                inner.next();
+                Ok(Some(self.string(label)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The attributes of a block: `{ attr* }`, each wrapped in its block's
+    /// `*_attr` rule.
+    fn attrs<'i>(
+        &mut self,
+        inner: impl Iterator<Item = Pair<'i, Rule>>,
+        in_actor: bool,
+    ) -> Lowered<Vec<Attribute>> {
+        let mut attrs = Vec::new();
+        for pair in inner {
+            match pair.as_rule() {
+                Rule::open_brace | Rule::close_brace => {}
+                Rule::handbook_attr
+                | Rule::actor_attr
+                | Rule::resource_attr
+                | Rule::trigger_attr
+                | Rule::step_attr => attrs.push(self.attribute(one(pair.into_inner())?, in_actor)?),
+                other => return Err(unexpected(other)),
+            }
+        }
+        Ok(attrs)
+    }
+
+    /// One attribute. `in_actor` tells whether `kind` is an actor's (a
+    /// fixed word) or a resource's (a free category).
+    fn attribute(&mut self, pair: Pair<'_, Rule>, in_actor: bool) -> Lowered<Attribute> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let name_pair = inner
+            .next()
+            .ok_or_else(|| Stop::Bug("attribute without a name".into()))?;
+        let name_span = self.span(&name_pair);
+        let name = match rule {
+            Rule::attr_version => AttrName::Version,
+            Rule::attr_owner => AttrName::Owner,
+            Rule::attr_note => AttrName::Note,
+            Rule::attr_kind => AttrName::Kind,
+            Rule::attr_parent => AttrName::Parent,
+            Rule::attr_members => AttrName::Members,
+            Rule::attr_provider => AttrName::Provider,
+            Rule::attr_capacity => AttrName::Capacity,
+            Rule::attr_ready => AttrName::Ready,
+            Rule::attr_lead => AttrName::Lead,
+            Rule::attr_support => AttrName::Support,
+            Rule::attr_resources => AttrName::Resources,
+            Rule::attr_when => AttrName::When,
+            Rule::attr_after => AttrName::After,
+            Rule::attr_takes => AttrName::Takes,
+            Rule::attr_within => AttrName::Within,
+            Rule::attr_requires => AttrName::Requires,
+            Rule::attr_notify => AttrName::Notify,
+            Rule::attr_decision => AttrName::Decision,
+            Rule::attr_activates => AttrName::Activates,
+            other => return Err(unexpected(other)),
+        };
+        let value = match name {
+            AttrName::Version | AttrName::Note => {
+                AttrValue::Str(self.string(expect(inner.next(), Rule::string)?)?)
+            }
+            AttrName::Owner | AttrName::Parent | AttrName::Provider | AttrName::Lead => {
+                AttrValue::Name(self.ident(expect(inner.next(), Rule::ident)?))
+            }
+            AttrName::Kind => {
+                let word = self.ident(expect(inner.next(), Rule::ident)?);
+                // The grammar shares `kind` between actors and resources;
+                // only an actor's kind is a fixed word.
+                if in_actor {
+                    self.actor_kind(word)
+                } else {
+                    AttrValue::Name(word)
+                }
+            }
+            AttrName::Decision => {
+                let word = self.ident(expect(inner.next(), Rule::ident)?);
+                self.decision(word)
+            }
+            AttrName::Members
+            | AttrName::Support
+            | AttrName::After
+            | AttrName::Notify
+            | AttrName::Activates => {
+                let list = expect(inner.next(), Rule::ident_list)?;
+                AttrValue::Names(
+                    list.into_inner()
+                        .filter(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.ident(p))
+                        .collect(),
+                )
+            }
+            AttrName::Capacity => {
+                let amount = self.int(expect(inner.next(), Rule::int)?);
+                let unit = self.ident(expect(inner.next(), Rule::ident)?);
+                AttrValue::Capacity { amount, unit }
+            }
+            AttrName::Ready | AttrName::Takes | AttrName::Within => {
+                AttrValue::Duration(self.duration(expect(inner.next(), Rule::duration)?))
+            }
+            AttrName::Resources | AttrName::Requires => {
+                let mut reqs = Vec::new();
+                for p in inner.by_ref() {
+                    if p.as_rule() == Rule::requirement {
+                        reqs.push(self.requirement(p)?);
+                    }
+                }
+                AttrValue::Requirements(reqs)
+            }
+            AttrName::When => {
+                let expr = expect(inner.next(), Rule::expr)?;
+                AttrValue::Condition(self.expr(expr, 0)?)
+            }
+        };
+        Ok(Attribute {
+            name,
+            name_span,
+            value,
+            span,
+        })
+    }
+
+    fn actor_kind(&mut self, word: Ident) -> AttrValue {
+        match ActorKind::from_word(&word.name) {
+            Some(kind) => AttrValue::ActorKind(kind, word.span),
+            None => {
+                let allowed: Vec<&str> = ActorKind::ALL.iter().map(|k| k.as_str()).collect();
+                self.unknown_word("actor kind", &word, &allowed);
+                AttrValue::Name(word)
+            }
+        }
+    }
+
+    fn decision(&mut self, word: Ident) -> AttrValue {
+        match DecisionRule::from_word(&word.name) {
+            Some(rule) => AttrValue::Decision(rule, word.span),
+            None => {
+                let allowed: Vec<&str> = DecisionRule::ALL.iter().map(|k| k.as_str()).collect();
+                self.unknown_word("decision rule", &word, &allowed);
+                AttrValue::Name(word)
+            }
+        }
+    }
+
+    fn unknown_word(&mut self, what: &str, word: &Ident, allowed: &[&str]) {
+        let mut diagnostic = Diagnostic::error(
+            Code::E0001,
+            format!("unknown {what} `{}`", word.name),
+            word.span,
+        )
+        .with_label(format!("not a {what}"))
+        .with_note(format!(
+            "the {what}s are: {}",
+            allowed
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if let Some(best) = suggest::closest(&word.name, allowed.iter().copied()) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn requirement(&mut self, pair: Pair<'_, Rule>) -> Lowered<Requirement> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let resource = self.ident(expect(inner.next(), Rule::ident)?);
+        let mut amount = None;
+        let mut unit = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::int => amount = Some(self.int(p)),
+                Rule::ident => unit = Some(self.ident(p)),
+                _ => {}
+            }
+        }
+        Ok(Requirement {
+            resource,
+            amount,
+            unit,
+            span,
+        })
+    }
+
+    fn fact_type(&mut self, pair: Pair<'_, Rule>) -> Lowered<FactType> {
+        let pair = one(pair.into_inner())?;
+        let span = self.span(&pair);
+        Ok(match pair.as_rule() {
+            Rule::builtin_type => match pair.as_str() {
+                "bool" => FactType::Bool(span),
+                "int" => FactType::Int(span),
+                _ => FactType::Duration(span),
+            },
+            Rule::range_type => {
+                let mut ints = pair.into_inner().filter(|p| p.as_rule() == Rule::int);
+                let min = self.int(expect(ints.next(), Rule::int)?);
+                let max = self.int(expect(ints.next(), Rule::int)?);
+                FactType::Range { min, max, span }
+            }
+            Rule::enum_type => FactType::Enum {
+                variants: pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.ident(p))
+                    .collect(),
+                span,
+            },
+            other => return Err(unexpected(other)),
+        })
+    }
+
+    // ------------------------------------------------------------ conditions
+
+    /// Lowers an expression. `depth` counts the parentheses and `not`s that
+    /// enclose it; past [`super::MAX_NESTING`] the expression is refused so
+    /// that no later pass recurses without bound.
+    fn expr(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Lowered<Expr> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr | Rule::and_expr => {
+                let is_or = pair.as_rule() == Rule::expr;
+                let mut operands = Vec::new();
+                for p in pair.into_inner() {
+                    if matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
+                        continue;
+                    }
+                    operands.push(self.expr(p, depth)?);
+                }
+                if operands.len() == 1 {
+                    return operands
+                        .pop()
+                        .ok_or_else(|| Stop::Bug("empty operands".into()));
+                }
+                Ok(if is_or {
+                    Expr::Or { operands, span }
+                } else {
+                    Expr::And { operands, span }
+                })
+            }
+            Rule::not_expr => {
+                let mut nots = Vec::new();
+                let mut operand = None;
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::kw_not => nots.push(self.span(&p)),
+                        Rule::cmp => operand = Some(p),
+                        other => return Err(unexpected(other)),
+                    }
+                }
+                let operand = operand.ok_or_else(|| Stop::Bug("`not` without operand".into()))?;
+                if depth + nots.len() > super::MAX_NESTING {
+                    let at = nots[super::MAX_NESTING.saturating_sub(depth).min(nots.len() - 1)];
+                    return Err(self.too_deep(at));
+                }
+                let mut expr = self.expr(operand, depth + nots.len())?;
+                for not_span in nots.into_iter().rev() {
+                    let span = not_span.to(expr.span());
+                    expr = Expr::Not {
+                        operand: Box::new(expr),
+                        span,
+                    };
+                }
+                Ok(expr)
+            }
+            Rule::cmp => self.comparison(pair, depth),
+            Rule::atom => self.expr(one(pair.into_inner())?, depth),
+            Rule::paren => {
+                if depth >= super::MAX_NESTING {
+                    return Err(self.too_deep(span));
+                }
+                let inner = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::expr)
+                    .ok_or_else(|| Stop::Bug("empty parentheses".into()))?;
+                Ok(Expr::Paren {
+                    inner: Box::new(self.expr(inner, depth + 1)?),
+                    span,
+                })
+            }
+            Rule::int => Ok(Expr::Int(self.int(pair))),
+            Rule::duration => Ok(Expr::Duration(self.duration(pair))),
+            Rule::kw_true => Ok(Expr::Bool { value: true, span }),
+            Rule::kw_false => Ok(Expr::Bool { value: false, span }),
+            Rule::ident => Ok(Expr::Name(self.ident(pair))),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// `atom (op atom | in [..])*`: at most one comparison is allowed.
+    fn comparison(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Lowered<Expr> {
+        let mut inner = pair.into_inner();
+        let first = expect(inner.next(), Rule::atom)?;
+        let mut lhs = self.expr(first, depth)?;
+        let mut first_op: Option<Span> = None;
+        while let Some(op) = inner.next() {
+            let op_span = self.span(&op);
+            if let Some(previous) = first_op {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::E0001, "comparisons cannot be chained", op_span)
+                        .with_label("a second comparison")
+                        .with_secondary(previous, "after this one")
+                        .with_help(
+                            "compare two values at a time and join the comparisons with `and`: \
+                             `a < b and b < c`",
+                        ),
+                );
+                return Ok(lhs);
+            }
+            first_op = Some(op_span);
+            match op.as_rule() {
+                Rule::cmp_op => {
+                    let op_kind = match op.as_str() {
+                        "==" => CmpOp::Eq,
+                        "!=" => CmpOp::Ne,
+                        "<" => CmpOp::Lt,
+                        "<=" => CmpOp::Le,
+                        ">" => CmpOp::Gt,
+                        _ => CmpOp::Ge,
+                    };
+                    let rhs = self.expr(expect(inner.next(), Rule::atom)?, depth)?;
+                    let span = lhs.span().to(rhs.span());
+                    lhs = Expr::Compare {
+                        op: op_kind,
+                        op_span,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                        span,
+                    };
+                }
+                Rule::kw_in => {
+                    let list_pair = expect(inner.next(), Rule::in_list)?;
+                    let list_span = self.span(&list_pair);
+                    let mut list = Vec::new();
+                    for p in list_pair.into_inner() {
+                        if p.as_rule() == Rule::atom {
+                            list.push(self.expr(p, depth)?);
+                        }
+                    }
+                    let span = lhs.span().to(list_span);
+                    lhs = Expr::In {
+                        lhs: Box::new(lhs),
+                        list,
+                        span,
+                    };
+                }
+                other => return Err(unexpected(other)),
+            }
+        }
+        Ok(lhs)
+    }
+
+    fn too_deep(&mut self, at: Span) -> Stop {
+        self.diagnostics.push(
+            Diagnostic::error(Code::E0001, "nesting too deep", at)
+                .with_label(format!(
+                    "more than {} levels of parentheses and `not`",
+                    super::MAX_NESTING
+                ))
+                .with_help("split the condition into simpler facts"),
+        );
+        Stop::Reported
+    }
+
+    // ------------------------------------------------------------ literals
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_owned(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn int(&mut self, pair: Pair<'_, Rule>) -> IntLit {
+        let span = self.span(&pair);
+        let value = match literal::parse_int(pair.as_str()) {
+            Some(v) => v,
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0002,
+                        format!("integer `{}` does not fit in 32 bits", pair.as_str()),
+                        span,
+                    )
+                    .with_label("too large")
+                    .with_help(format!("the largest integer is {}", u32::MAX)),
+                );
+                0
+            }
+        };
+        IntLit { value, span }
+    }
+
+    fn duration(&mut self, pair: Pair<'_, Rule>) -> DurationLit {
+        let span = self.span(&pair);
+        let minutes = match literal::parse_duration(pair.as_str()) {
+            Ok(m) => m,
+            Err(literal::DurationError::UnitOrder { canonical }) => {
+                let mut d = Diagnostic::error(
+                    Code::E0002,
+                    format!(
+                        "units of duration `{}` are not in decreasing order",
+                        pair.as_str()
+                    ),
+                    span,
+                )
+                .with_label("units out of order")
+                .with_note(
+                    "units go from largest to smallest, each at most once: `w`, `d`, `h`, `m`",
+                );
+                if let Some(canonical) = canonical {
+                    d = d.with_help(format!("write `{canonical}`"));
+                }
+                self.diagnostics.push(d);
+                0
+            }
+            Err(literal::DurationError::Overflow) => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0002,
+                        format!("duration `{}` is too long", pair.as_str()),
+                        span,
+                    )
+                    .with_label("more than 4294967295 minutes")
+                    .with_help("durations are stored as minutes in 32 bits (about 8,171 years)"),
+                );
+                0
+            }
+        };
+        DurationLit { minutes, span }
+    }
+
+    fn string(&mut self, pair: Pair<'_, Rule>) -> Lowered<StrLit> {
+        let span = self.span(&pair);
+        let body = one(pair.into_inner())?;
+        let body_start = body.as_span().start();
+        let (value, errors) = literal::unescape(body.as_str());
+        for error in errors {
+            let at = Span::new(self.file, body_start + error.start, body_start + error.end);
+            let escape = &body.as_str()[error.start..error.end];
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::E0002,
+                    format!("{} `{escape}` in string", error.what),
+                    at,
+                )
+                .with_label(error.what)
+                .with_help(
+                    "the escapes are `\\\\`, `\\\"`, `\\n`, `\\t` and `\\u{XXXX}` \
+                     (1 to 6 hexadecimal digits, a Unicode scalar value)",
+                ),
+            );
+        }
+        Ok(StrLit { value, span })
+    }
+}
+
+fn unexpected(rule: Rule) -> Stop {
+    Stop::Bug(format!("unexpected rule {rule:?}"))
+}
+
+fn one(mut pairs: Pairs<'_, Rule>) -> Lowered<Pair<'_, Rule>> {
+    pairs
+        .next()
+        .ok_or_else(|| Stop::Bug("missing child".into()))
+}
+
+fn expect(pair: Option<Pair<'_, Rule>>, rule: Rule) -> Lowered<Pair<'_, Rule>> {
+    match pair {
+        Some(p) if p.as_rule() == rule => Ok(p),
+        Some(p) => Err(Stop::Bug(format!(
+            "expected {rule:?}, found {:?}",
+            p.as_rule()
+        ))),
+        None => Err(Stop::Bug(format!("expected {rule:?}, found nothing"))),
+    }
+}

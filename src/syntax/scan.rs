@@ -1,0 +1,169 @@
+//! A small token scanner used around the pest parser: to refuse input
+//! nested too deeply before pest recurses into it, to find the unclosed `{`
+//! behind a missing `}`, and to describe the token at a syntax error.
+//!
+//! It knows only what it must: strings, comments, words and brackets. It
+//! never fails and runs in linear time.
+
+/// What the scanner found at one byte offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    EndOfInput,
+    /// A string that is closed on its line: its text, quotes included.
+    String(String),
+    /// A `"` with no closing quote on its line.
+    UnterminatedString {
+        end: usize,
+    },
+    /// A `/*` with no closing `*/`.
+    UnterminatedComment,
+    /// An identifier, keyword or number: `[A-Za-z0-9_]+`.
+    Word(String),
+    /// Any other character (or a two-character operator).
+    Symbol(String),
+}
+
+impl Found {
+    /// The length in bytes of the token, for the span of the diagnostic.
+    pub fn len(&self, text: &str, at: usize) -> usize {
+        match self {
+            Found::EndOfInput => 0,
+            Found::String(s) | Found::Word(s) | Found::Symbol(s) => s.len(),
+            Found::UnterminatedString { end } => end - at,
+            Found::UnterminatedComment => 2.min(text.len() - at),
+        }
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Describes the token that starts at `at`.
+pub fn token_at(text: &str, at: usize) -> Found {
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.get(at) else {
+        return Found::EndOfInput;
+    };
+    let rest = &text[at..];
+    if first == b'"' {
+        return match string_end(bytes, at) {
+            Ok(end) => Found::String(text[at..end].to_owned()),
+            Err(end) => Found::UnterminatedString { end },
+        };
+    }
+    if rest.starts_with("/*") && !rest[2..].contains("*/") {
+        return Found::UnterminatedComment;
+    }
+    if is_word_byte(first) {
+        let len = rest.bytes().take_while(|&b| is_word_byte(b)).count();
+        return Found::Word(rest[..len].to_owned());
+    }
+    for op in ["==", "!=", "<=", ">=", ".."] {
+        if rest.starts_with(op) {
+            return Found::Symbol(op.to_owned());
+        }
+    }
+    let c = rest.chars().next().unwrap_or('\u{fffd}');
+    Found::Symbol(c.to_string())
+}
+
+/// The end of the string that opens at `at`: `Ok(after the closing quote)`,
+/// or `Err(end of the line)` when it is not closed on its line.
+fn string_end(bytes: &[u8], at: usize) -> Result<usize, usize> {
+    let mut i = at + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return Ok(i + 1),
+            b'\\' if i + 1 < bytes.len() && bytes[i + 1] != b'\n' && bytes[i + 1] != b'\r' => {
+                i += 2
+            }
+            b'\n' | b'\r' => return Err(i),
+            _ => i += 1,
+        }
+    }
+    Err(bytes.len())
+}
+
+/// The result of one pass over a file's brackets.
+#[derive(Debug, Default)]
+pub struct Brackets {
+    /// The first `(` or `[` at which nesting exceeds the limit.
+    pub too_deep: Option<usize>,
+    /// The offsets of the `{` still open at the end of the scanned range,
+    /// outermost first.
+    pub open_braces: Vec<usize>,
+}
+
+/// Walks `text[..end]`, skipping strings and comments, and tracks brackets.
+pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
+    let mut result = Brackets::default();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                i = match string_end(bytes, i) {
+                    Ok(e) | Err(e) => e,
+                };
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < end && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                match text[i + 2..].find("*/") {
+                    Some(close) => i = i + 2 + close + 2,
+                    None => i = end,
+                }
+                continue;
+            }
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > max_depth && result.too_deep.is_none() {
+                    result.too_deep = Some(i);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'{' => result.open_braces.push(i),
+            b'}' => {
+                result.open_braces.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_described_whole() {
+        assert_eq!(token_at("leader x", 0), Found::Word("leader".into()));
+        assert_eq!(token_at("\"ab\" x", 0), Found::String("\"ab\"".into()));
+        assert_eq!(
+            token_at("\"ab\nc\"", 0),
+            Found::UnterminatedString { end: 3 }
+        );
+        assert_eq!(token_at("/* x", 0), Found::UnterminatedComment);
+        assert_eq!(token_at("<= 3", 0), Found::Symbol("<=".into()));
+        assert_eq!(token_at("é", 0), Found::Symbol("é".into()));
+        assert_eq!(token_at("", 0), Found::EndOfInput);
+    }
+
+    #[test]
+    fn brackets_skip_strings_and_comments() {
+        let text = "a { \"{(\" // {(\n /* { */ ( [ ) } {";
+        let b = brackets(text, text.len(), 1);
+        assert_eq!(b.too_deep, text.find('['));
+        assert_eq!(b.open_braces, vec![text.rfind('{').unwrap()]);
+    }
+}
