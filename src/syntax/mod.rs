@@ -42,8 +42,43 @@ impl Parsed {
     }
 }
 
+/// The stack on which a file is parsed. pest and the lowering recurse once
+/// per nesting level; with [`MAX_NESTING`] bounding the levels, this fixed
+/// stack makes the outcome independent of the caller's own stack (a test
+/// thread, an editor's worker), so the same input always gives the same
+/// diagnostics.
+const PARSER_STACK: usize = 16 * 1024 * 1024;
+
 /// Parses and lowers the text of one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("muster-parse".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_here(file, text));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|_| Parsed {
+                ast: None,
+                diagnostics: vec![internal_error(file, "the parser panicked".into())],
+            }),
+            // No thread could be started: parse on this one; pest's stack
+            // guard still turns exhaustion into a clean error.
+            Err(_) => parse_here(file, text),
+        }
+    })
+}
+
+fn internal_error(file: FileId, what: String) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0001,
+        "internal error: this file could not be read",
+        Span::new(file, 0, 0),
+    )
+    .with_note(what)
+    .with_help("this is a bug in Muster; please report it with this file")
+}
+
+fn parse_here(file: FileId, text: &str) -> Parsed {
     let brackets = scan::brackets(text, text.len(), MAX_NESTING);
     if let Some(at) = brackets.too_deep {
         return Parsed {
@@ -76,15 +111,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Ok(ast) => Some(ast),
         Err(lower::Stop::Reported) => None,
         Err(lower::Stop::Bug(what)) => {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::E0001,
-                    "internal error: the syntax tree has an unexpected shape",
-                    Span::new(file, 0, 0),
-                )
-                .with_note(what)
-                .with_help("this is a bug in Muster; please report it with this file"),
-            );
+            diagnostics.push(internal_error(file, what));
             None
         }
     };

@@ -1,0 +1,163 @@
+//! The `muster` command line as a user meets it: exit statuses, inputs
+//! (files, directories, standard input), formats and colour.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn muster(args: &[&str]) -> Output {
+    muster_with_stdin(args, None)
+}
+
+fn muster_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const BROKEN: &[u8] = b"procedure p {\n  leader hrvp\n}\n";
+
+#[test]
+fn a_valid_handbook_exits_zero() {
+    let out = muster(&["check", "--color", "never", "examples/art42_7.muster"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "checked 1 file: no problems\n");
+}
+
+#[test]
+fn errors_in_the_input_exit_one() {
+    let out = muster_with_stdin(&["check", "--color", "never", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("[E0001]"), "{text}");
+    assert!(text.contains("<stdin>:2:3"), "{text}");
+    assert!(text.ends_with("checked 1 file: 1 error\n"), "{text}");
+}
+
+#[test]
+fn a_missing_file_exits_two_with_a_clear_message() {
+    let out = muster(&["check", "no/such/file.muster"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read `no/such/file.muster`: no such file or directory\n"
+    );
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(muster(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        muster(&["check", "--format", "xml", "x"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_directory_means_its_muster_files() {
+    let out = muster(&["check", "--color", "never", "examples"]);
+    let count = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "muster")
+        })
+        .count();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("checked {count} files: no problems\n")
+    );
+}
+
+#[test]
+fn a_directory_without_handbooks_is_a_usage_error() {
+    let out = muster(&["check", "src"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no `.muster` files in `src`"));
+}
+
+#[test]
+fn json_format_has_the_documented_shape() {
+    let out = muster_with_stdin(&["check", "--format", "json", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["error_count"], 1);
+    assert_eq!(json["warning_count"], 0);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "E0001");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "<stdin>");
+    assert_eq!(
+        d["start"],
+        serde_json::json!({"line": 2, "column": 3, "offset": 16})
+    );
+    assert_eq!(
+        d["end"],
+        serde_json::json!({"line": 2, "column": 9, "offset": 22})
+    );
+    assert_eq!(d["help"], "did you mean `lead`?");
+}
+
+#[test]
+fn github_format_is_one_workflow_command_per_diagnostic() {
+    let out = muster_with_stdin(&["check", "--format", "github", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with(
+            "::error file=<stdin>,line=2,col=3,endLine=2,endColumn=8,title=E0001::expected `}` or an attribute of a procedure"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("%0Ahelp: did you mean `lead`?"), "{text}");
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let always = muster_with_stdin(&["check", "--color", "always", "-"], Some(BROKEN));
+    assert!(stdout(&always).contains('\u{1b}'));
+    let never = muster_with_stdin(&["check", "--color", "never", "-"], Some(BROKEN));
+    assert!(!stdout(&never).contains('\u{1b}'));
+    // `auto` on a pipe means no colour.
+    let auto = muster_with_stdin(&["check", "-"], Some(BROKEN));
+    assert!(!stdout(&auto).contains('\u{1b}'));
+}
+
+#[test]
+fn version_and_help() {
+    let out = muster(&["--version"]);
+    assert_eq!(
+        stdout(&out),
+        format!("muster {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let out = muster(&["check", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("Examples:"));
+}

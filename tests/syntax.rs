@@ -1,0 +1,165 @@
+//! The front end on the bundled examples: each parses without a finding,
+//! spans nest and stay in bounds, and the tree of the Article 42(7) example
+//! is pinned by a snapshot.
+
+use std::path::PathBuf;
+
+use muster::source::{SourceFile, SourceMap, Span};
+use muster::syntax::ast::{AttrValue, Declaration, Expr, ProcedureItem};
+
+fn examples() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "muster"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn parse(name: &str, text: &str) -> muster::syntax::Parsed {
+    let mut sources = SourceMap::new();
+    let id = sources.add(SourceFile::new(name, text));
+    muster::parse_source(&sources, id)
+}
+
+/// `inner` lies within `outer` and both lie within the text.
+fn assert_within(outer: Span, inner: Span, len: usize, what: &str) {
+    assert!(
+        inner.start <= inner.end && inner.end <= len,
+        "{what}: {inner:?} out of bounds"
+    );
+    assert!(
+        outer.start <= inner.start && inner.end <= outer.end,
+        "{what}: {inner:?} not within {outer:?}"
+    );
+}
+
+fn check_expr_spans(expr: &Expr, len: usize) {
+    let span = expr.span();
+    let children: Vec<&Expr> = match expr {
+        Expr::Not { operand, .. } => vec![operand],
+        Expr::And { operands, .. } | Expr::Or { operands, .. } => operands.iter().collect(),
+        Expr::Compare { lhs, rhs, .. } => vec![lhs, rhs],
+        Expr::In { lhs, list, .. } => std::iter::once(&**lhs).chain(list.iter()).collect(),
+        Expr::Paren { inner, .. } => vec![inner],
+        _ => vec![],
+    };
+    for child in children {
+        assert_within(span, child.span(), len, "condition");
+        check_expr_spans(child, len);
+    }
+}
+
+#[test]
+fn every_example_parses_without_findings_and_spans_nest() {
+    let files = examples();
+    assert!(files.len() >= 3, "the examples are missing");
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let parsed = parse(&path.to_string_lossy(), &text);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            parsed.diagnostics
+        );
+        let file = parsed.ast.unwrap();
+        assert!(!file.declarations.is_empty());
+        for decl in &file.declarations {
+            assert_within(file.span, decl.span(), text.len(), "declaration");
+            if let Declaration::Procedure(p) = decl {
+                for item in &p.items {
+                    let attrs = match item {
+                        ProcedureItem::Attribute(a) => std::slice::from_ref(a),
+                        ProcedureItem::Trigger(t) => {
+                            assert_within(p.span, t.span, text.len(), "trigger");
+                            &t.attrs[..]
+                        }
+                        ProcedureItem::Step(s) => {
+                            assert_within(p.span, s.span, text.len(), "step");
+                            &s.attrs[..]
+                        }
+                    };
+                    for attr in attrs {
+                        assert_within(p.span, attr.span, text.len(), "attribute");
+                        if let AttrValue::Condition(expr) = &attr.value {
+                            assert_within(attr.span, expr.span(), text.len(), "condition");
+                            check_expr_spans(expr, text.len());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn article_42_7_tree() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/art42_7.muster");
+    let text = std::fs::read_to_string(path).unwrap();
+    let parsed = parse("art42_7.muster", &text);
+    assert!(parsed.diagnostics.is_empty());
+    insta::assert_debug_snapshot!(parsed.ast.unwrap());
+}
+
+#[test]
+fn doc_comments_attach_to_declarations_of_every_kind() {
+    let text = "/// H.\nhandbook \"T\" {}\n/// A.\nactor a { kind role }\n/// R.\nresource r { provider a }\n\
+                /// F.\nfact f: bool\n/// P.\nprocedure p {\n  /// T.\n  trigger t { when f }\n  /// S.\n  step s {}\n}\n";
+    let file = parse("docs.muster", text).ast.unwrap();
+    let mut docs = Vec::new();
+    for decl in &file.declarations {
+        match decl {
+            Declaration::Handbook(d) => docs.push(d.doc.clone()),
+            Declaration::Actor(d) => docs.push(d.doc.clone()),
+            Declaration::Resource(d) => docs.push(d.doc.clone()),
+            Declaration::Fact(d) => docs.push(d.doc.clone()),
+            Declaration::Procedure(d) => {
+                docs.push(d.doc.clone());
+                docs.extend(d.triggers().map(|t| t.doc.clone()));
+                docs.extend(d.steps().map(|s| s.doc.clone()));
+            }
+            Declaration::Use(_) => {}
+        }
+    }
+    let docs: Vec<&str> = docs.iter().map(|d| d.as_deref().unwrap_or("-")).collect();
+    assert_eq!(docs, ["H.", "A.", "R.", "F.", "P.", "T.", "S."]);
+}
+
+#[test]
+fn attribute_names_are_not_reserved() {
+    let text = "actor lead { kind role } actor note { kind body parent lead }\n\
+                resource kind { provider note capacity 1 owner }";
+    let parsed = parse("names.muster", text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    assert_eq!(parsed.ast.unwrap().declarations.len(), 3);
+}
+
+#[test]
+fn conditions_follow_the_precedence_of_the_contract() {
+    // not > comparison > and > or.
+    let text = "procedure p { trigger t { when not a == b and c or d in [x, y] } }";
+    let file = parse("prec.muster", text).ast.unwrap();
+    let Declaration::Procedure(p) = &file.declarations[0] else {
+        panic!()
+    };
+    let trigger = p.triggers().next().unwrap();
+    let AttrValue::Condition(expr) = &trigger.attrs[0].value else {
+        panic!()
+    };
+    let Expr::Or { operands, .. } = expr else {
+        panic!("top is `or`: {expr:?}")
+    };
+    assert!(matches!(&operands[1], Expr::In { list, .. } if list.len() == 2));
+    let Expr::And { operands, .. } = &operands[0] else {
+        panic!("then `and`")
+    };
+    let Expr::Not { operand, .. } = &operands[0] else {
+        panic!("then `not`")
+    };
+    // As in the grammar of §4, `not` applies to a whole comparison:
+    // `not a == b` is `not (a == b)`.
+    assert!(matches!(**operand, Expr::Compare { .. }), "{operand:?}");
+}
