@@ -55,19 +55,33 @@ pub fn write_human(
         let Some(primary) = locate(sources, diagnostic.span) else {
             continue;
         };
-        let mut primary_label = AriadneLabel::new(primary.clone()).with_priority(1);
-        if let Some(label) = &diagnostic.label {
-            primary_label = primary_label.with_message(label);
-        }
-        let mut report = Report::build(kind, primary)
+        let mut report = Report::build(kind, primary.clone())
             .with_config(config)
             .with_code(diagnostic.code.as_str())
-            .with_message(&diagnostic.message)
-            .with_label(primary_label);
-        for label in &diagnostic.secondary {
-            if let Some(at) = locate(sources, label.span) {
-                report = report.with_label(AriadneLabel::new(at).with_message(&label.message));
+            .with_message(&diagnostic.message);
+        // Labels in source order, so that ariadne shows each file's lines
+        // top to bottom in one excerpt.
+        let mut labels: Vec<(Span, Option<&str>, bool)> =
+            vec![(diagnostic.span, diagnostic.label.as_deref(), true)];
+        labels.extend(
+            diagnostic
+                .secondary
+                .iter()
+                .map(|l| (l.span, Some(l.message.as_str()), false)),
+        );
+        labels.sort_by_key(|(span, _, _)| (span.file, span.start, span.end));
+        for (order, (span, message, is_primary)) in labels.into_iter().enumerate() {
+            let Some(at) = locate(sources, span) else {
+                continue;
+            };
+            let mut label = AriadneLabel::new(at).with_order(order as i32);
+            if is_primary {
+                label = label.with_priority(1);
             }
+            if let Some(message) = message {
+                label = label.with_message(message);
+            }
+            report = report.with_label(label);
         }
         for note in &diagnostic.notes {
             report = report.with_note(note);

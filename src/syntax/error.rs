@@ -60,8 +60,9 @@ fn describe(rule: Rule) -> String {
         Rule::string | Rule::string_body => "a string",
         Rule::label => "a label (a string)",
         Rule::int => "an integer",
+        Rule::unit => "a unit (such as `ships` or `officers`)",
         Rule::duration => "a duration (such as `90m`, `6h` or `1d12h`)",
-        Rule::fact_type | Rule::range_type | Rule::enum_type | Rule::builtin_type => {
+        Rule::fact_type | Rule::range_type | Rule::enum_type => {
             "a type (`bool`, `int`, `duration`, a range such as `1..5`, or an enumeration such as `low | high`)"
         }
         Rule::expr | Rule::and_expr | Rule::not_expr | Rule::cmp | Rule::paren => "a condition",
@@ -163,7 +164,7 @@ pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) 
         InputLocation::Span((s, _)) => s,
     }
     .min(text.len());
-    let positives: Vec<Rule> = match &error.variant {
+    let mut positives: Vec<Rule> = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { message } => {
             // pest's own limits (stack or call budget) end up here.
@@ -172,6 +173,12 @@ pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) 
                 .with_help("split the handbook or the condition into simpler parts");
         }
     };
+    // At the very start of a file pest names the whole `file` rule.
+    for rule in &mut positives {
+        if *rule == Rule::file {
+            *rule = Rule::declaration;
+        }
+    }
     let found = scan::token_at(text, at);
     let span = Span::new(file, at, at + found.len(text, at));
 
@@ -189,30 +196,31 @@ pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) 
         _ => {}
     }
 
-    // Words first in the grammar's order; closing delimiters lead, end of
-    // input is left out when anything else would do.
-    let mut expected: Vec<String> = Vec::new();
-    let mut ordered: Vec<Rule> = positives
-        .iter()
-        .copied()
-        .filter(|r| {
-            matches!(
-                r,
-                Rule::close_brace | Rule::close_paren | Rule::close_bracket
-            )
-        })
-        .collect();
-    ordered.extend(positives.iter().copied().filter(|r| {
-        !matches!(
+    let is_closer = |r: &Rule| {
+        matches!(
             r,
             Rule::close_brace | Rule::close_paren | Rule::close_bracket
         )
-    }));
+    };
+    // Closing delimiters lead, then the rest in the grammar's order; end of
+    // input is left out when anything else would do.
+    let mut ordered: Vec<Rule> = positives.iter().copied().filter(is_closer).collect();
+    ordered.extend(positives.iter().copied().filter(|r| !is_closer(r)));
     if ordered.len() > 1 {
         ordered.retain(|r| *r != Rule::EOI);
     }
+    // Before a block, a string is the block's label.
+    let label_context = ordered.contains(&Rule::open_brace);
+    let describe_here = |rule: Rule| {
+        if rule == Rule::string && label_context {
+            describe(Rule::label)
+        } else {
+            describe(rule)
+        }
+    };
+    let mut expected: Vec<String> = Vec::new();
     for rule in &ordered {
-        let text = describe(*rule);
+        let text = describe_here(*rule);
         if !expected.contains(&text) {
             expected.push(text);
         }
@@ -230,9 +238,21 @@ pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) 
             }
         }
         Found::String(s) => format!("string {}", shorten(s)),
-        Found::UnterminatedString { .. } | Found::UnterminatedComment => unreachable_text(),
+        Found::UnterminatedString { .. } | Found::UnterminatedComment => {
+            "an unterminated token".to_owned()
+        }
     };
 
+    let mut short: Vec<String> = Vec::new();
+    for rule in &ordered {
+        let text = match block_words(*rule) {
+            Some((what, _)) => what.to_owned(),
+            None => describe_here(*rule),
+        };
+        if !short.contains(&text) {
+            short.push(text);
+        }
+    }
     let mut diagnostic = Diagnostic::error(
         Code::E0001,
         format!("expected {}, found {found_text}", one_of(&expected)),
@@ -240,66 +260,174 @@ pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) 
     )
     .with_label(match &found {
         Found::EndOfInput => "the file ends here".to_owned(),
-        _ => format!("expected {}", one_of(&short_expected(&ordered))),
+        _ => format!("expected {}", one_of(&short)),
     });
 
-    // A missing `}` at the end: point at the `{` that is still open.
-    if found == Found::EndOfInput && positives.contains(&Rule::close_brace) {
-        let brackets = scan::brackets(text, at, usize::MAX);
-        if let Some(&open) = brackets.open_braces.last() {
-            diagnostic = diagnostic
-                .with_secondary(Span::new(file, open, open + 1), "this `{` is never closed");
-        }
-    }
-
-    // Hints that depend on what was found.
-    if let Found::Word(word) = &found {
-        let blocks: Vec<&'static [&'static str]> = positives
-            .iter()
-            .filter_map(|r| block_words(*r).map(|(_, words)| words))
-            .collect();
-        let inside_block = blocks.iter().any(|w| *w != DECLARATIONS);
-        if (word == "trigger" || word == "step") && !positives.contains(&Rule::procedure_item) {
-            diagnostic = diagnostic.with_help(format!(
-                "a `{word}` is declared inside a `procedure {{ … }}` block"
-            ));
-        } else if DECLARATIONS.contains(&word.as_str()) && inside_block {
-            diagnostic = diagnostic.with_help(format!(
-                "`{word}` declarations stand at the top level: close the enclosing block with `}}` first"
-            ));
-        } else if positives.contains(&Rule::ident) && is_reserved(word) {
-            diagnostic = diagnostic.with_note(format!(
-                "`{word}` is a reserved word and cannot be used as a name"
-            ));
-        } else if let Some(best) = blocks
-            .first()
-            .and_then(|words| suggest::closest(word, words.iter().copied()))
-        {
-            diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
-        }
-    }
-    if matches!(&found, Found::Symbol(s) if s == "=") && positives.contains(&Rule::cmp_op) {
-        diagnostic = diagnostic.with_help("equality is written `==`");
+    diagnostic = label_unclosed(diagnostic, file, text, at, &positives);
+    diagnostic = hint_from_previous_token(diagnostic, file, text, at, &positives);
+    if diagnostic.help.is_none() {
+        diagnostic = hint_from_found(diagnostic, &positives, &found);
     }
     diagnostic
 }
 
-/// The alternatives without their long lists, for the label under the code.
-fn short_expected(rules: &[Rule]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for rule in rules {
-        let text = match block_words(*rule) {
-            Some((what, _)) => what.to_owned(),
-            None => describe(*rule),
-        };
-        if !out.contains(&text) {
-            out.push(text);
-        }
+/// Points at the `{`, `(` or `[` that a missing closer leaves open: one that
+/// is open where the error is and still open at the end of the file.
+fn label_unclosed(
+    mut diagnostic: Diagnostic,
+    file: FileId,
+    text: &str,
+    at: usize,
+    positives: &[Rule],
+) -> Diagnostic {
+    let here = scan::brackets(text, at, usize::MAX);
+    let end = scan::brackets(text, text.len(), usize::MAX);
+    if positives.contains(&Rule::close_brace)
+        && let Some(&open) = here
+            .open_braces
+            .iter()
+            .rev()
+            .find(|o| end.open_braces.contains(o))
+    {
+        diagnostic =
+            diagnostic.with_secondary(Span::new(file, open, open + 1), "this `{` is never closed");
     }
-    out
+    if (positives.contains(&Rule::close_paren) || positives.contains(&Rule::close_bracket))
+        && let Some(&open) = here.open_parens.last()
+    {
+        let which = if text.as_bytes().get(open) == Some(&b'[') {
+            "["
+        } else {
+            "("
+        };
+        diagnostic = diagnostic.with_secondary(
+            Span::new(file, open, open + 1),
+            format!("this `{which}` is not closed"),
+        );
+    }
+    diagnostic
 }
 
-fn shorten(text: &str) -> String {
+/// Hints that depend on the token before the error: a trailing comma, an
+/// operator without its right operand, a capacity without its unit.
+fn hint_from_previous_token(
+    mut diagnostic: Diagnostic,
+    file: FileId,
+    text: &str,
+    at: usize,
+    positives: &[Rule],
+) -> Diagnostic {
+    let Some((prev_at, prev)) = scan::previous_token(text, at) else {
+        return diagnostic;
+    };
+    let prev_span = Span::new(file, prev_at, prev_at + prev.len(text, prev_at));
+    let expects_value = positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::atom | Rule::not_expr | Rule::expr | Rule::and_expr | Rule::cmp
+        )
+    });
+    // A word after a comma is an item (perhaps a reserved word), not a
+    // trailing comma.
+    let found_item = matches!(scan::token_at(text, at), Found::Word(_) | Found::String(_));
+    match &prev {
+        Found::Symbol(s)
+            if s == ","
+                && !found_item
+                && positives
+                    .iter()
+                    .any(|r| matches!(r, Rule::ident | Rule::atom | Rule::requirement)) =>
+        {
+            diagnostic = diagnostic
+                .with_secondary(prev_span, "this comma expects another item")
+                .with_help("lists take no trailing comma: remove it or add the missing item");
+        }
+        Found::Symbol(s) if s == "[" && positives.contains(&Rule::atom) => {
+            diagnostic = diagnostic.with_help("an `in` list needs at least one value: `in [a, b]`");
+        }
+        Found::Symbol(s)
+            if expects_value && ["==", "!=", "<", "<=", ">", ">="].contains(&s.as_str()) =>
+        {
+            diagnostic =
+                diagnostic.with_secondary(prev_span, "this comparison needs a value on its right");
+        }
+        Found::Word(w) if expects_value && ["and", "or", "not", "when"].contains(&w.as_str()) => {
+            diagnostic =
+                diagnostic.with_secondary(prev_span, format!("`{w}` needs a condition after it"));
+        }
+        Found::Word(w)
+            if positives.contains(&Rule::resource_attr) && RESOURCE_ATTRS.contains(&w.as_str()) =>
+        {
+            // `capacity 3 ready 2d`: the attribute name became the unit.
+            if let Some((_, Found::Word(amount))) = scan::previous_token(text, prev_at)
+                && amount.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+            {
+                diagnostic = diagnostic
+                    .with_secondary(
+                        prev_span,
+                        format!("`{w}` was read as the unit of the capacity"),
+                    )
+                    .with_help(format!(
+                        "write the unit after the amount: `capacity {amount} ships`"
+                    ));
+            }
+        }
+        _ => {}
+    }
+    diagnostic
+}
+
+/// Hints that depend on what was found.
+fn hint_from_found(mut diagnostic: Diagnostic, positives: &[Rule], found: &Found) -> Diagnostic {
+    match found {
+        Found::Word(word) => {
+            let blocks: Vec<&'static [&'static str]> = positives
+                .iter()
+                .filter_map(|r| block_words(*r).map(|(_, words)| words))
+                .collect();
+            let in_step_or_trigger = positives
+                .iter()
+                .any(|r| matches!(r, Rule::step_attr | Rule::trigger_attr));
+            let inside_block = blocks.iter().any(|w| *w != DECLARATIONS);
+            if (word == "trigger" || word == "step") && in_step_or_trigger {
+                diagnostic = diagnostic.with_help(format!(
+                    "triggers and steps do not nest: close the enclosing block with `}}` before this `{word}`"
+                ));
+            } else if (word == "trigger" || word == "step")
+                && !positives.contains(&Rule::procedure_item)
+            {
+                diagnostic = diagnostic.with_help(format!(
+                    "a `{word}` is declared inside a `procedure {{ … }}` block"
+                ));
+            } else if DECLARATIONS.contains(&word.as_str()) && inside_block {
+                diagnostic = diagnostic.with_help(format!(
+                    "`{word}` declarations stand at the top level: close the enclosing block with `}}` first"
+                ));
+            } else if positives.contains(&Rule::ident) && is_reserved(word) {
+                diagnostic = diagnostic.with_note(format!(
+                    "`{word}` is a reserved word and cannot be used as a name"
+                ));
+            } else if word.starts_with(|c: char| c.is_ascii_digit())
+                && (word.contains("__") || word.ends_with('_'))
+            {
+                diagnostic =
+                    diagnostic.with_help("`_` may stand only between two digits, as in `1_000`");
+            } else if let Some(best) = blocks
+                .first()
+                .and_then(|words| suggest::closest(word, words.iter().copied()))
+            {
+                diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
+            }
+        }
+        Found::Symbol(s) if s == "=" && positives.contains(&Rule::cmp_op) => {
+            diagnostic = diagnostic.with_help("equality is written `==`");
+        }
+        _ => {}
+    }
+    diagnostic
+}
+
+pub(super) fn shorten(text: &str) -> String {
     const MAX: usize = 40;
     if text.chars().count() <= MAX {
         text.to_owned()
@@ -307,9 +435,4 @@ fn shorten(text: &str) -> String {
         let head: String = text.chars().take(MAX).collect();
         format!("{head}…")
     }
-}
-
-fn unreachable_text() -> String {
-    // Handled before; kept total so that no input can panic here.
-    "an unterminated token".to_owned()
 }

@@ -108,7 +108,12 @@ pub fn format_minutes(minutes: u64) -> String {
 pub struct EscapeError {
     pub start: usize,
     pub end: usize,
+    /// `unknown escape` or `invalid unicode escape`.
     pub what: &'static str,
+    /// Why, in a few words.
+    pub reason: String,
+    /// How to fix it, when there is more to say than the list of escapes.
+    pub help: Option<String>,
 }
 
 /// Decodes the escapes of a string body (the text between the quotes).
@@ -128,6 +133,8 @@ pub fn unescape(body: &str) -> (String, Vec<EscapeError>) {
                 start,
                 end: body.len(),
                 what: "unknown escape",
+                reason: "a backslash must be followed by an escape".to_owned(),
+                help: None,
             });
             break;
         };
@@ -136,53 +143,97 @@ pub fn unescape(body: &str) -> (String, Vec<EscapeError>) {
             '"' => value.push('"'),
             'n' => value.push('\n'),
             't' => value.push('\t'),
-            'u' => {
-                // `\u{XXXX}`: 1 to 6 hex digits naming a Unicode scalar value.
-                let mut end = start + 2;
-                let mut digits = String::new();
-                let mut closed = false;
-                if chars.peek().map(|&(_, c)| c) == Some('{') {
-                    let (i, _) = chars.next().unwrap_or((end, '{'));
-                    end = i + 1;
-                    while let Some(&(i, c)) = chars.peek() {
-                        if c == '}' {
-                            chars.next();
-                            end = i + 1;
-                            closed = true;
-                            break;
-                        }
-                        if !c.is_ascii_hexdigit() || digits.len() == 6 {
-                            break;
-                        }
-                        digits.push(c);
+            'u' => match unicode_escape(body, start) {
+                Ok((c, end)) => {
+                    value.push(c);
+                    while chars.peek().is_some_and(|&(i, _)| i < end) {
                         chars.next();
-                        end = i + c.len_utf8();
                     }
                 }
-                let decoded = if closed && !digits.is_empty() {
-                    u32::from_str_radix(&digits, 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                } else {
-                    None
-                };
-                match decoded {
-                    Some(c) => value.push(c),
-                    None => errors.push(EscapeError {
-                        start,
-                        end,
-                        what: "invalid unicode escape",
-                    }),
+                Err(error) => {
+                    while chars.peek().is_some_and(|&(i, _)| i < error.end) {
+                        chars.next();
+                    }
+                    errors.push(error);
                 }
-            }
+            },
             other => errors.push(EscapeError {
                 start,
                 end: start + 1 + other.len_utf8(),
                 what: "unknown escape",
+                reason: "not an escape".to_owned(),
+                help: None,
             }),
         }
     }
     (value, errors)
+}
+
+/// Decodes `\u{X…}` starting at the backslash at `start`: the character and
+/// the end of the escape, or why it is invalid.
+fn unicode_escape(body: &str, start: usize) -> Result<(char, usize), EscapeError> {
+    let after_u = start + 2;
+    let rest = &body[after_u..];
+    let hex_run = |s: &str| s.bytes().take_while(u8::is_ascii_hexdigit).count();
+    let invalid = |end: usize, reason: String, help: Option<String>| EscapeError {
+        start,
+        end,
+        what: "invalid unicode escape",
+        reason,
+        help,
+    };
+    let Some(inner) = rest.strip_prefix('{') else {
+        let digits = &rest[..hex_run(rest).min(6)];
+        let help = (!digits.is_empty()).then(|| format!("write `\\u{{{digits}}}`"));
+        return Err(invalid(
+            after_u + digits.len(),
+            "`\\u` must be followed by `{`".to_owned(),
+            help,
+        ));
+    };
+    let digits = &inner[..hex_run(inner)];
+    let digits_end = after_u + 1 + digits.len();
+    let next = inner[digits.len()..].chars().next();
+    let shape_help = Some("write 1 to 6 hexadecimal digits between braces: `\\u{e9}`".to_owned());
+    match next {
+        Some('}') => {}
+        Some(c) => {
+            return Err(invalid(
+                digits_end + c.len_utf8(),
+                format!("`{c}` is not a hexadecimal digit"),
+                shape_help,
+            ));
+        }
+        None => {
+            return Err(invalid(
+                digits_end,
+                "not closed with `}`".to_owned(),
+                shape_help,
+            ));
+        }
+    }
+    let end = digits_end + 1;
+    if digits.is_empty() || digits.len() > 6 {
+        return Err(invalid(
+            end,
+            format!("{} hexadecimal digits (1 to 6 are allowed)", digits.len()),
+            shape_help,
+        ));
+    }
+    let code = u32::from_str_radix(digits, 16).unwrap_or(u32::MAX);
+    match char::from_u32(code) {
+        Some(c) => Ok((c, end)),
+        None if (0xD800..=0xDFFF).contains(&code) => Err(invalid(
+            end,
+            format!("U+{code:04X} is a surrogate, not a Unicode scalar value"),
+            Some("write the character itself, or its scalar value".to_owned()),
+        )),
+        None => Err(invalid(
+            end,
+            format!("U+{code:X} is above U+10FFFF, the last code point"),
+            None,
+        )),
+    }
 }
 
 fn is_blank(text: &str) -> bool {
@@ -263,27 +314,40 @@ mod tests {
         let (value, errors) = unescape(r#"a\"b\\c\nd\te\u{e9}\u{1F600}"#);
         assert_eq!(value, "a\"b\\c\nd\te\u{e9}\u{1F600}");
         assert!(errors.is_empty());
-        let (_, errors) = unescape(r"x\qy");
-        assert_eq!(
-            errors,
-            vec![EscapeError {
-                start: 1,
-                end: 3,
-                what: "unknown escape"
-            }]
-        );
-        for bad in [
-            r"\u{D800}",
-            r"\u{110000}",
-            r"\u{}",
-            r"\u41",
-            r"\u{1234567}",
-            r"\u{zz}",
+        let (value, errors) = unescape(r"x\qy");
+        assert_eq!(value, "xy");
+        assert_eq!((errors[0].start, errors[0].end), (1, 3));
+        assert_eq!(errors[0].what, "unknown escape");
+        // Each bad unicode escape is reported whole, once, with its reason.
+        for (bad, len, reason) in [
+            (
+                r"\u{D800}",
+                8,
+                "U+D800 is a surrogate, not a Unicode scalar value",
+            ),
+            (
+                r"\u{110000}",
+                10,
+                "U+110000 is above U+10FFFF, the last code point",
+            ),
+            (r"\u{}", 4, "0 hexadecimal digits (1 to 6 are allowed)"),
+            (r"\u41", 4, "`\\u` must be followed by `{`"),
+            (
+                r"\u{1234567}",
+                11,
+                "7 hexadecimal digits (1 to 6 are allowed)",
+            ),
+            (r"\u{zz}", 4, "`z` is not a hexadecimal digit"),
+            (r"\u{41", 5, "not closed with `}`"),
         ] {
             let (_, errors) = unescape(bad);
             assert_eq!(errors.len(), 1, "{bad}");
             assert_eq!(errors[0].what, "invalid unicode escape", "{bad}");
+            assert_eq!((errors[0].start, errors[0].end), (0, len), "{bad}");
+            assert_eq!(errors[0].reason, reason, "{bad}");
         }
+        let (_, errors) = unescape(r"\u00e9");
+        assert_eq!(errors[0].help.as_deref(), Some(r"write `\u{00e9}`"));
     }
 
     #[test]

@@ -281,7 +281,7 @@ impl<'a> Lowerer<'a> {
             }
             AttrName::Capacity => {
                 let amount = self.int(expect(inner.next(), Rule::int)?);
-                let unit = self.ident(expect(inner.next(), Rule::ident)?);
+                let unit = self.ident(one(expect(inner.next(), Rule::unit)?.into_inner())?);
                 AttrValue::Capacity { amount, unit }
             }
             AttrName::Ready | AttrName::Takes | AttrName::Within => {
@@ -337,7 +337,7 @@ impl<'a> Lowerer<'a> {
             format!("unknown {what} `{}`", word.name),
             word.span,
         )
-        .with_label(format!("not a {what}"))
+        .with_label(format!("unknown {what}"))
         .with_note(format!(
             "the {what}s are: {}",
             allowed
@@ -361,7 +361,7 @@ impl<'a> Lowerer<'a> {
         for p in inner {
             match p.as_rule() {
                 Rule::int => amount = Some(self.int(p)),
-                Rule::ident => unit = Some(self.ident(p)),
+                Rule::unit => unit = Some(self.ident(one(p.into_inner())?)),
                 _ => {}
             }
         }
@@ -377,25 +377,57 @@ impl<'a> Lowerer<'a> {
         let pair = one(pair.into_inner())?;
         let span = self.span(&pair);
         Ok(match pair.as_rule() {
-            Rule::builtin_type => match pair.as_str() {
-                "bool" => FactType::Bool(span),
-                "int" => FactType::Int(span),
-                _ => FactType::Duration(span),
-            },
             Rule::range_type => {
                 let mut ints = pair.into_inner().filter(|p| p.as_rule() == Rule::int);
                 let min = self.int(expect(ints.next(), Rule::int)?);
                 let max = self.int(expect(ints.next(), Rule::int)?);
                 FactType::Range { min, max, span }
             }
-            Rule::enum_type => FactType::Enum {
-                variants: pair
+            Rule::enum_type => {
+                let mut variants: Vec<Ident> = pair
                     .into_inner()
                     .filter(|p| p.as_rule() == Rule::ident)
                     .map(|p| self.ident(p))
-                    .collect(),
-                span,
-            },
+                    .collect();
+                if variants.len() > 1 {
+                    return Ok(FactType::Enum { variants, span });
+                }
+                let word = variants
+                    .pop()
+                    .ok_or_else(|| Stop::Bug("empty type".into()))?;
+                match word.name.as_str() {
+                    "bool" => FactType::Bool(span),
+                    "int" => FactType::Int(span),
+                    "duration" => FactType::Duration(span),
+                    _ => {
+                        let mut d = Diagnostic::error(
+                            Code::E0001,
+                            format!("unknown type `{}`", word.name),
+                            word.span,
+                        )
+                        .with_label("not a type")
+                        .with_note(
+                            "the types are `bool`, `int`, `duration`, a range such as `1..5`, \
+                             and an enumeration of at least two variants such as `armed | cyber`",
+                        );
+                        if let Some(best) =
+                            suggest::closest(&word.name, ["bool", "int", "duration"])
+                        {
+                            d = d.with_help(format!("did you mean `{best}`?"));
+                        } else {
+                            d = d.with_help(format!(
+                                "an enumeration needs a second variant: `{} | …`",
+                                word.name
+                            ));
+                        }
+                        self.diagnostics.push(d);
+                        FactType::Enum {
+                            variants: vec![word],
+                            span,
+                        }
+                    }
+                }
+            }
             other => return Err(unexpected(other)),
         })
     }
@@ -569,7 +601,10 @@ impl<'a> Lowerer<'a> {
                 self.diagnostics.push(
                     Diagnostic::error(
                         Code::E0002,
-                        format!("integer `{}` does not fit in 32 bits", pair.as_str()),
+                        format!(
+                            "integer `{}` does not fit in 32 bits",
+                            super::shorten(pair.as_str())
+                        ),
                         span,
                     )
                     .with_label("too large")
@@ -590,7 +625,7 @@ impl<'a> Lowerer<'a> {
                     Code::E0002,
                     format!(
                         "units of duration `{}` are not in decreasing order",
-                        pair.as_str()
+                        super::shorten(pair.as_str())
                     ),
                     span,
                 )
@@ -608,7 +643,7 @@ impl<'a> Lowerer<'a> {
                 self.diagnostics.push(
                     Diagnostic::error(
                         Code::E0002,
-                        format!("duration `{}` is too long", pair.as_str()),
+                        format!("duration `{}` is too long", super::shorten(pair.as_str())),
                         span,
                     )
                     .with_label("more than 4294967295 minutes")
@@ -631,14 +666,13 @@ impl<'a> Lowerer<'a> {
             self.diagnostics.push(
                 Diagnostic::error(
                     Code::E0002,
-                    format!("{} `{escape}` in string", error.what),
+                    format!("{} `{}` in string", error.what, super::shorten(escape)),
                     at,
                 )
-                .with_label(error.what)
-                .with_help(
-                    "the escapes are `\\\\`, `\\\"`, `\\n`, `\\t` and `\\u{XXXX}` \
-                     (1 to 6 hexadecimal digits, a Unicode scalar value)",
-                ),
+                .with_label(error.reason)
+                .with_help(error.help.unwrap_or_else(|| {
+                    "the escapes are `\\\\`, `\\\"`, `\\n`, `\\t` and `\\u{XXXX}`".to_owned()
+                })),
             );
         }
         Ok(StrLit { value, span })

@@ -17,6 +17,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
 pub use error::is_reserved;
+use error::shorten;
 
 /// The pest parser generated from `grammar/muster.pest`.
 #[derive(pest_derive::Parser)]

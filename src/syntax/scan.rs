@@ -93,6 +93,8 @@ pub struct Brackets {
     /// The offsets of the `{` still open at the end of the scanned range,
     /// outermost first.
     pub open_braces: Vec<usize>,
+    /// The same for `(` and `[`.
+    pub open_parens: Vec<usize>,
 }
 
 /// Walks `text[..end]`, skipping strings and comments, and tracks brackets.
@@ -128,8 +130,14 @@ pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
                 if depth > max_depth && result.too_deep.is_none() {
                     result.too_deep = Some(i);
                 }
+                if depth <= max_depth {
+                    result.open_parens.push(i);
+                }
             }
-            b')' | b']' => depth = depth.saturating_sub(1),
+            b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                result.open_parens.pop();
+            }
             b'{' => result.open_braces.push(i),
             b'}' => {
                 result.open_braces.pop();
@@ -139,6 +147,40 @@ pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
         i += 1;
     }
     result
+}
+
+/// The start and description of the last token that begins before `at`,
+/// skipping whitespace and comments.
+pub fn previous_token(text: &str, at: usize) -> Option<(usize, Found)> {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let mut i = 0;
+    let mut last = None;
+    while i < at {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if text[i..].starts_with("//") {
+            i += text[i..].find('\n').unwrap_or(text.len() - i);
+            continue;
+        }
+        if text[i..].starts_with("/*") {
+            i = text[i + 2..]
+                .find("*/")
+                .map_or(text.len(), |c| i + 2 + c + 2);
+            continue;
+        }
+        let found = token_at(text, i);
+        let len = found.len(text, i).max(1);
+        last = Some((i, found));
+        i += len;
+        while i < bytes.len() && !text.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    last
 }
 
 #[cfg(test)]
@@ -165,5 +207,16 @@ mod tests {
         let b = brackets(text, text.len(), 1);
         assert_eq!(b.too_deep, text.find('['));
         assert_eq!(b.open_braces, vec![text.rfind('{').unwrap()]);
+    }
+
+    #[test]
+    fn previous_token_skips_comments() {
+        let text = "support a, /* x */ // y\n }";
+        let at = text.find('}').unwrap();
+        assert_eq!(
+            previous_token(text, at),
+            Some((text.find(',').unwrap(), Found::Symbol(",".into())))
+        );
+        assert_eq!(previous_token("  x", 0), None);
     }
 }
