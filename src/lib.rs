@@ -4,6 +4,7 @@
 //! This crate is the library behind the `muster` binary; the [`cli`] module
 //! is the only place that reads files or writes to the terminal.
 
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod source;
@@ -49,4 +50,29 @@ pub fn parse_source(sources: &SourceMap, id: FileId) -> syntax::Parsed {
             diagnostics: Vec::new(),
         },
     }
+}
+
+/// The outcome of compiling one handbook.
+#[derive(Debug, Default)]
+pub struct Compilation {
+    /// The checked model, when there is no error.
+    pub model: Option<check::Model>,
+    /// Every finding, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks the file `entry` of `sources` as one compilation.
+pub fn compile(sources: &SourceMap, entry: FileId) -> Compilation {
+    let parsed = parse_source(sources, entry);
+    let mut diagnostics = parsed.diagnostics;
+    let mut model = None;
+    // A file with a syntax or literal error is not checked further: its
+    // meaning is uncertain, and findings about it would be guesses.
+    if let (Some(ast), false) = (&parsed.ast, diagnostics.iter().any(Diagnostic::is_error)) {
+        let checked = check::check(&[ast], true);
+        diagnostics.extend(checked.diagnostics);
+        model = checked.model;
+    }
+    diagnostic::sort(&mut diagnostics);
+    Compilation { model, diagnostics }
 }

@@ -121,7 +121,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             diagnostics.push(d);
             continue;
         }
-        diagnostics.extend(crate::parse_source(&sources, id).diagnostics);
+        diagnostics.extend(crate::compile(&sources, id).diagnostics);
     }
     diagnostic::sort(&mut diagnostics);
     let stdout = std::io::stdout();

@@ -73,6 +73,29 @@ codes! {
     E0001: Error, "syntax error";
     E0002: Error, "invalid literal (integer, duration, string escape)";
     E0003: Error, "file is not valid UTF-8";
+    E0101: Error, "duplicate declaration";
+    E0102: Error, "undefined name";
+    E0103: Error, "wrong kind of name";
+    E0105: Error, "cycle in the actor hierarchy";
+    E0106: Error, "attribute given twice";
+    E0201: Error, "trigger has no leader";
+    E0202: Error, "trigger has no resources";
+    E0203: Error, "a group cannot lead";
+    E0301: Error, "cycle among steps";
+    E0302: Error, "deadline cannot be met";
+    E0303: Error, "step has no owner";
+    E0304: Error, "resource ready too late for a deadline";
+    E0401: Error, "requirement exceeds capacity";
+    E0402: Error, "unit mismatch / amount without capacity";
+    W0403: Warning, "resource may be over-committed";
+    W0404: Warning, "step needs a resource its trigger does not mobilise";
+    E0501: Error, "type mismatch in a condition";
+    E0502: Error, "unknown enumeration variant";
+    W0503: Warning, "comparison is always true or always false";
+    E0504: Error, "attribute not allowed for this kind";
+    E0505: Error, "required attribute missing";
+    W0601: Warning, "declared but never used";
+    W0602: Warning, "procedure has no trigger";
 }
 
 impl Serialize for Code {

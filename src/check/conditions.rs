@@ -1,0 +1,432 @@
+//! Typing of conditions (LANGUAGE.md §4): E0501 type mismatch, E0502
+//! unknown variant, W0503 constant comparison. A name that cannot be
+//! resolved types as "unknown", which agrees with everything, so one mistake
+//! gives one diagnostic. Recursion follows the expression, whose depth the
+//! parser bounds.
+
+use super::model::{Condition, FactIdx, FactType};
+use super::{Checker, Kind, undefined, wrong_kind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{CmpOp, Expr, Ident};
+
+/// The type of a (sub)condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ty {
+    Bool,
+    /// An int, with the range of a ranged fact when it is one.
+    Int(Option<(u32, u32)>),
+    Duration,
+    Enum(FactIdx),
+    /// Could not be determined; already reported.
+    Unknown,
+}
+
+impl<'a> Checker<'a> {
+    fn describe(&self, ty: Ty) -> String {
+        match ty {
+            Ty::Bool => "a bool".to_owned(),
+            Ty::Int(Some((min, max))) => format!("an int ({min}..{max})"),
+            Ty::Int(None) => "an int".to_owned(),
+            Ty::Duration => "a duration".to_owned(),
+            Ty::Enum(f) => format!("an enumeration (`{}`)", self.model.facts[f].id),
+            Ty::Unknown => "unknown".to_owned(),
+        }
+    }
+
+    fn fact_ty(&self, fact: FactIdx) -> Ty {
+        match &self.model.facts[fact].ty {
+            FactType::Bool => Ty::Bool,
+            FactType::Int => Ty::Int(None),
+            FactType::Range { min, max } => Ty::Int(Some((*min, *max))),
+            FactType::Duration => Ty::Duration,
+            FactType::Enum { .. } => Ty::Enum(fact),
+        }
+    }
+
+    fn variants(&self, fact: FactIdx) -> &[String] {
+        match &self.model.facts[fact].ty {
+            FactType::Enum { variants } => variants,
+            _ => &[],
+        }
+    }
+
+    /// The enumeration fact an expression names, without reporting anything.
+    fn peek_enum(&self, expr: &Expr) -> Option<FactIdx> {
+        let mut expr = expr;
+        while let Expr::Paren { inner, .. } = expr {
+            expr = inner;
+        }
+        let Expr::Name(id) = expr else { return None };
+        let symbol = self.names.get(id.name.as_str())?;
+        (symbol.kind == Kind::Fact
+            && matches!(self.model.facts[symbol.index].ty, FactType::Enum { .. }))
+        .then_some(symbol.index)
+    }
+
+    /// Types the `when` of a trigger, which must be a bool.
+    pub(super) fn condition(&mut self, expr: &Expr, trigger: &Ident) -> Condition {
+        let (condition, ty) = self.typed(expr, None);
+        if !matches!(ty, Ty::Bool | Ty::Unknown) {
+            let found = self.describe(ty);
+            self.push(
+                Diagnostic::error(
+                    Code::E0501,
+                    format!(
+                        "the condition of trigger `{}` must be a bool, found {found}",
+                        trigger.name
+                    ),
+                    expr.span(),
+                )
+                .with_label(format!("this is {found}"))
+                .with_help("compare it with something: `severity >= 3`, `attack == armed`"),
+            );
+        }
+        condition
+    }
+
+    /// Types `expr`. `other_enum` is the enumeration on the other side of a
+    /// comparison, under which a bare name may be one of its variants.
+    fn typed(&mut self, expr: &Expr, other_enum: Option<FactIdx>) -> (Condition, Ty) {
+        match expr {
+            Expr::Int(lit) => (Condition::Int(lit.value), Ty::Int(None)),
+            Expr::Duration(lit) => (Condition::Duration(lit.minutes), Ty::Duration),
+            Expr::Bool { value, .. } => (Condition::Bool(*value), Ty::Bool),
+            Expr::Paren { inner, .. } => self.typed(inner, other_enum),
+            Expr::Name(id) => self.name(id, other_enum),
+            Expr::Not { operand, .. } => {
+                let (c, ty) = self.typed(operand, None);
+                self.expect_bool(ty, operand.span(), "`not`");
+                (Condition::Not(Box::new(c)), Ty::Bool)
+            }
+            Expr::And { operands, .. } | Expr::Or { operands, .. } => {
+                let word = if matches!(expr, Expr::And { .. }) {
+                    "`and`"
+                } else {
+                    "`or`"
+                };
+                let mut parts = Vec::with_capacity(operands.len());
+                for operand in operands {
+                    let (c, ty) = self.typed(operand, None);
+                    self.expect_bool(ty, operand.span(), word);
+                    parts.push(c);
+                }
+                let c = if matches!(expr, Expr::And { .. }) {
+                    Condition::And(parts)
+                } else {
+                    Condition::Or(parts)
+                };
+                (c, Ty::Bool)
+            }
+            Expr::Compare {
+                op,
+                op_span,
+                lhs,
+                rhs,
+                span,
+            } => self.comparison(*op, *op_span, lhs, rhs, *span),
+            Expr::In { lhs, list, span } => self.membership(lhs, list, *span),
+        }
+    }
+
+    fn expect_bool(&mut self, ty: Ty, span: Span, operator: &str) {
+        if matches!(ty, Ty::Bool | Ty::Unknown) {
+            return;
+        }
+        let found = self.describe(ty);
+        self.push(
+            Diagnostic::error(
+                Code::E0501,
+                format!("{operator} needs a bool, found {found}"),
+                span,
+            )
+            .with_label(format!("this is {found}"))
+            .with_help("compare it with something to make a bool: `impact >= 3`"),
+        );
+    }
+
+    fn name(&mut self, id: &Ident, other_enum: Option<FactIdx>) -> (Condition, Ty) {
+        if let Some(fact) = other_enum
+            && self.variants(fact).contains(&id.name)
+        {
+            return (
+                Condition::Variant {
+                    fact,
+                    name: id.name.clone(),
+                },
+                Ty::Enum(fact),
+            );
+        }
+        match self.names.get(id.name.as_str()).copied() {
+            Some(symbol) if symbol.kind == Kind::Fact => {
+                self.mark_used(symbol);
+                (Condition::Fact(symbol.index), self.fact_ty(symbol.index))
+            }
+            Some(symbol) => {
+                self.mark_used(symbol);
+                self.push(wrong_kind(id, Kind::Fact, symbol));
+                (Condition::Bool(false), Ty::Unknown)
+            }
+            None => {
+                if let Some(fact) = other_enum {
+                    self.unknown_variant(id, fact);
+                } else if self.complete {
+                    let candidates = self.names_of(Kind::Fact);
+                    let hint = self.variant_owner(&id.name).map(|fact| {
+                        format!(
+                            "`{}` is a variant of `{fact}`: compare them, as in `{fact} == {}`",
+                            id.name, id.name
+                        )
+                    });
+                    self.push(undefined(id, Kind::Fact, &candidates, hint));
+                }
+                (Condition::Bool(false), Ty::Unknown)
+            }
+        }
+    }
+
+    /// The first enumeration fact that has a variant of this name.
+    fn variant_owner(&self, name: &str) -> Option<String> {
+        self.model.facts.iter().find_map(|f| match &f.ty {
+            FactType::Enum { variants } if variants.iter().any(|v| v == name) => Some(f.id.clone()),
+            _ => None,
+        })
+    }
+
+    fn unknown_variant(&mut self, id: &Ident, fact: FactIdx) {
+        let variants = self.variants(fact).to_vec();
+        let fact_id = self.model.facts[fact].id.clone();
+        let fact_span = self.facts[fact].ty.span();
+        let mut d = Diagnostic::error(
+            Code::E0502,
+            format!("`{}` is not a variant of `{fact_id}`", id.name),
+            id.span,
+        )
+        .with_label(format!("unknown variant of `{fact_id}`"))
+        .with_secondary(
+            fact_span,
+            format!("the variants of `{fact_id}` are declared here"),
+        )
+        .with_note(format!(
+            "the variants are {}",
+            super::name_list(variants.iter().map(String::as_str), 20)
+        ));
+        if let Some(best) = crate::suggest::closest(&id.name, variants.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        }
+        self.push(d);
+    }
+
+    fn comparison(
+        &mut self,
+        op: CmpOp,
+        op_span: Span,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+    ) -> (Condition, Ty) {
+        let lhs_enum = self.peek_enum(lhs);
+        let rhs_enum = self.peek_enum(rhs);
+        let (lc, lt) = self.typed(lhs, rhs_enum);
+        let (rc, rt) = self.typed(rhs, lhs_enum);
+        let condition = Condition::Compare {
+            op,
+            lhs: Box::new(lc.clone()),
+            rhs: Box::new(rc.clone()),
+        };
+        if lt == Ty::Unknown || rt == Ty::Unknown {
+            return (condition, Ty::Bool);
+        }
+        let ordering = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+        let agree = match (lt, rt) {
+            (Ty::Int(_), Ty::Int(_)) | (Ty::Duration, Ty::Duration) => true,
+            (Ty::Bool, Ty::Bool) | (Ty::Enum(_), Ty::Enum(_)) if ordering => false,
+            (Ty::Bool, Ty::Bool) => true,
+            (Ty::Enum(a), Ty::Enum(b)) => a == b,
+            _ => false,
+        };
+        if !agree {
+            let (left, right) = (self.describe(lt), self.describe(rt));
+            let same_kind = lt == rt || matches!((lt, rt), (Ty::Enum(_), Ty::Enum(_)));
+            let message = if ordering && same_kind {
+                format!("`{}` orders ints and durations, not {left}", op.as_str())
+            } else {
+                format!(
+                    "type mismatch: `{}` between {left} and {right}",
+                    op.as_str()
+                )
+            };
+            self.push(
+                Diagnostic::error(Code::E0501, message, op_span)
+                    .with_label("these cannot be compared")
+                    .with_secondary(lhs.span(), format!("this is {left}"))
+                    .with_secondary(rhs.span(), format!("this is {right}"))
+                    .with_help(if ordering {
+                        "`<`, `<=`, `>`, `>=` compare two ints or two durations"
+                    } else {
+                        "`==` and `!=` compare two values of the same type"
+                    }),
+            );
+            return (condition, Ty::Bool);
+        }
+        // A ranged fact against a literal can make the result constant.
+        let constant = match (&lc, lt, &rc, rt) {
+            (Condition::Fact(f), Ty::Int(Some(range)), Condition::Int(v), _) => {
+                constant_comparison(op, range, *v).map(|r| (*f, range, r))
+            }
+            (Condition::Int(v), _, Condition::Fact(f), Ty::Int(Some(range))) => {
+                constant_comparison(flip(op), range, *v).map(|r| (*f, range, r))
+            }
+            _ => None,
+        };
+        if let Some((fact, range, result)) = constant {
+            self.constant_warning(span, fact, range, result);
+        }
+        (condition, Ty::Bool)
+    }
+
+    fn membership(&mut self, lhs: &Expr, list: &[Expr], span: Span) -> (Condition, Ty) {
+        let (lc, lt) = self.typed(lhs, None);
+        let enum_fact = match lt {
+            Ty::Enum(f) => Some(f),
+            _ => None,
+        };
+        let mut items = Vec::with_capacity(list.len());
+        let mut literals = Vec::new();
+        for item in list {
+            let (c, ty) = self.typed(item, enum_fact);
+            let fits = match (lt, ty) {
+                (_, Ty::Unknown) | (Ty::Unknown, _) => true,
+                (Ty::Enum(a), Ty::Enum(b)) => a == b,
+                (Ty::Int(_), Ty::Int(_)) => true,
+                _ => false,
+            };
+            if !fits && matches!(lt, Ty::Enum(_) | Ty::Int(_)) {
+                let (left, found) = (self.describe(lt), self.describe(ty));
+                self.push(
+                    Diagnostic::error(
+                        Code::E0501,
+                        format!("type mismatch: `in` list of {left} holds {found}"),
+                        item.span(),
+                    )
+                    .with_label(format!("this is {found}"))
+                    .with_secondary(lhs.span(), format!("this is {left}")),
+                );
+            }
+            if let Condition::Int(v) = c {
+                literals.push(v);
+            }
+            items.push(c);
+        }
+        if !matches!(lt, Ty::Enum(_) | Ty::Int(_) | Ty::Unknown) {
+            let found = self.describe(lt);
+            self.push(
+                Diagnostic::error(
+                    Code::E0501,
+                    format!("`in` needs an enumeration or an int on its left, found {found}"),
+                    lhs.span(),
+                )
+                .with_label(format!("this is {found}"))
+                .with_help("use `in` as `attack in [armed, hybrid]` or `severity in [4, 5]`"),
+            );
+        } else if let (Condition::Fact(f), Ty::Int(Some((min, max)))) = (&lc, lt)
+            && literals.len() == list.len()
+        {
+            let inside: std::collections::BTreeSet<u32> = literals
+                .iter()
+                .copied()
+                .filter(|v| (min..=max).contains(v))
+                .collect();
+            let result = if inside.is_empty() {
+                Some(false)
+            } else if u64::try_from(inside.len()).unwrap_or(0) == u64::from(max - min) + 1 {
+                Some(true)
+            } else {
+                None
+            };
+            if let Some(result) = result {
+                self.constant_warning(span, *f, (min, max), result);
+            }
+        }
+        (
+            Condition::In {
+                lhs: Box::new(lc),
+                list: items,
+            },
+            Ty::Bool,
+        )
+    }
+
+    fn constant_warning(
+        &mut self,
+        span: Span,
+        fact: FactIdx,
+        (min, max): (u32, u32),
+        result: bool,
+    ) {
+        let id = self.model.facts[fact].id.clone();
+        let fact_span = self.facts[fact].ty.span();
+        self.push(
+            Diagnostic::new(Code::W0503, format!("comparison is always {result}"), span)
+                .with_label(format!("always {result}: `{id}` lies within {min}..{max}"))
+                .with_secondary(
+                    fact_span,
+                    format!("`{id}` is declared as {min}..{max} here"),
+                )
+                .with_help("check the value against the range of the fact"),
+        );
+    }
+}
+
+/// `a op b` as `b op' a`.
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    }
+}
+
+/// Whether `x op value` is the same for every `x` in `min..=max`.
+fn constant_comparison(op: CmpOp, (min, max): (u32, u32), value: u32) -> Option<bool> {
+    if min > max {
+        return None;
+    }
+    let always = |holds_for_all: bool, holds_for_none: bool| {
+        if holds_for_all {
+            Some(true)
+        } else if holds_for_none {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    match op {
+        CmpOp::Eq => always(min == max && min == value, value < min || value > max),
+        CmpOp::Ne => always(value < min || value > max, min == max && min == value),
+        CmpOp::Lt => always(max < value, min >= value),
+        CmpOp::Le => always(max <= value, min > value),
+        CmpOp::Gt => always(min > value, max <= value),
+        CmpOp::Ge => always(min >= value, max < value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_comparisons_on_a_range() {
+        let r = (1, 5);
+        assert_eq!(constant_comparison(CmpOp::Ge, r, 7), Some(false));
+        assert_eq!(constant_comparison(CmpOp::Ge, r, 1), Some(true));
+        assert_eq!(constant_comparison(CmpOp::Ge, r, 3), None);
+        assert_eq!(constant_comparison(CmpOp::Eq, r, 0), Some(false));
+        assert_eq!(constant_comparison(CmpOp::Ne, r, 9), Some(true));
+        assert_eq!(constant_comparison(CmpOp::Lt, r, 6), Some(true));
+        assert_eq!(constant_comparison(CmpOp::Gt, r, 5), Some(false));
+        assert_eq!(constant_comparison(flip(CmpOp::Le), r, 0), Some(true));
+    }
+}

@@ -1,0 +1,441 @@
+//! The checker: resolves names, applies the trigger rule, types conditions,
+//! computes schedules and checks resources (LANGUAGE.md §2, §4, §5). It
+//! reports every problem at once and never prints; when there is no error it
+//! also hands out the checked [`Model`] that the plan is built from.
+//!
+//! No cascades: a reference that cannot be resolved is reported once, and
+//! every rule that would depend on it stays silent.
+
+mod conditions;
+pub mod model;
+mod procedures;
+mod resolve;
+mod resources;
+pub mod schedule;
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, AttrName, Attribute, Ident};
+use crate::syntax::literal::format_minutes;
+
+pub use model::Model;
+
+/// The result of checking one compilation.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Present when there is no error (warnings allowed).
+    pub model: Option<Model>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks the files of one compilation, in output order (entry first).
+/// `complete` is false when a file of the compilation could not be parsed:
+/// names it declares are unknown, so "undefined" and "never used" are not
+/// reported.
+pub fn check(files: &[&ast::File], complete: bool) -> Checked {
+    let mut checker = Checker {
+        complete,
+        ..Checker::default()
+    };
+    checker.collect(files);
+    checker.resolve_declarations();
+    checker.check_procedures();
+    checker.check_actor_cycles();
+    checker.report_unused();
+    let Checker {
+        diagnostics, model, ..
+    } = checker;
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        model: (!has_errors).then_some(model),
+        diagnostics,
+    }
+}
+
+/// The kinds of name in the top-level namespace and in a procedure's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Actor,
+    Resource,
+    Fact,
+    Procedure,
+    Trigger,
+    Step,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Actor => "actor",
+            Kind::Resource => "resource",
+            Kind::Fact => "fact",
+            Kind::Procedure => "procedure",
+            Kind::Trigger => "trigger",
+            Kind::Step => "step",
+        }
+    }
+
+    fn with_article(self) -> &'static str {
+        match self {
+            Kind::Actor => "an actor",
+            Kind::Resource => "a resource",
+            Kind::Fact => "a fact",
+            Kind::Procedure => "a procedure",
+            Kind::Trigger => "a trigger",
+            Kind::Step => "a step",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Symbol {
+    kind: Kind,
+    index: usize,
+    span: Span,
+}
+
+/// A reference as resolved: absent, written but unresolvable (already
+/// reported), or found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ref {
+    Absent,
+    Broken,
+    Found(usize, Span),
+}
+
+impl Ref {
+    fn index(self) -> Option<usize> {
+        match self {
+            Ref::Found(i, _) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// This reference, or `fallback` when it is absent.
+    fn or(self, fallback: Ref) -> Ref {
+        match self {
+            Ref::Absent => fallback,
+            other => other,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Checker<'a> {
+    complete: bool,
+    diagnostics: Vec<Diagnostic>,
+    /// Top-level names. Only looked up, never iterated into output.
+    names: HashMap<&'a str, Symbol>,
+    handbook: Option<&'a ast::Handbook>,
+    actors: Vec<&'a ast::Actor>,
+    resources: Vec<&'a ast::Resource>,
+    facts: Vec<&'a ast::Fact>,
+    procedures: Vec<&'a ast::Procedure>,
+    /// Whether each actor, resource and fact is referenced.
+    used_actors: Vec<bool>,
+    used_resources: Vec<bool>,
+    used_facts: Vec<bool>,
+    /// Per procedure, what the rules need beyond the model.
+    contexts: Vec<procedures::Context>,
+    model: Model,
+}
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Registers every top-level declaration; reports duplicates (E0101).
+    fn collect(&mut self, files: &[&'a ast::File]) {
+        for file in files {
+            for decl in &file.declarations {
+                match decl {
+                    ast::Declaration::Handbook(h) => match self.handbook {
+                        None => self.handbook = Some(h),
+                        Some(first) => {
+                            let keyword = Span {
+                                end: h.span.start + 8,
+                                ..h.span
+                            };
+                            let first_keyword = Span {
+                                end: first.span.start + 8,
+                                ..first.span
+                            };
+                            self.push(
+                                Diagnostic::error(Code::E0101, "a second `handbook`", keyword)
+                                    .with_label("second handbook")
+                                    .with_secondary(first_keyword, "the handbook is declared here")
+                                    .with_help(
+                                        "a compilation has at most one handbook: merge the two",
+                                    ),
+                            );
+                        }
+                    },
+                    ast::Declaration::Use(_) => {}
+                    ast::Declaration::Actor(a) => {
+                        if self.declare(&a.id, Kind::Actor, self.actors.len()) {
+                            self.actors.push(a);
+                        }
+                    }
+                    ast::Declaration::Resource(r) => {
+                        if self.declare(&r.id, Kind::Resource, self.resources.len()) {
+                            self.resources.push(r);
+                        }
+                    }
+                    ast::Declaration::Fact(f) => {
+                        if self.declare(&f.id, Kind::Fact, self.facts.len()) {
+                            self.facts.push(f);
+                        }
+                    }
+                    ast::Declaration::Procedure(p) => {
+                        if self.declare(&p.id, Kind::Procedure, self.procedures.len()) {
+                            self.procedures.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        self.used_actors = vec![false; self.actors.len()];
+        self.used_resources = vec![false; self.resources.len()];
+        self.used_facts = vec![false; self.facts.len()];
+    }
+
+    /// Adds a top-level name; false (and E0101) when it is taken.
+    fn declare(&mut self, id: &'a Ident, kind: Kind, index: usize) -> bool {
+        if let Some(first) = self.names.get(id.name.as_str()).copied() {
+            self.push(duplicate(id, first.kind, first.span, kind, None));
+            return false;
+        }
+        self.names.insert(
+            &id.name,
+            Symbol {
+                kind,
+                index,
+                span: id.span,
+            },
+        );
+        true
+    }
+
+    /// Resolves a top-level name of the expected kind, reporting E0102 or
+    /// E0103, and marks it used.
+    fn resolve(&mut self, id: &Ident, expected: Kind) -> Ref {
+        match self.names.get(id.name.as_str()).copied() {
+            Some(symbol) => {
+                self.mark_used(symbol);
+                if symbol.kind == expected {
+                    Ref::Found(symbol.index, id.span)
+                } else {
+                    self.push(wrong_kind(id, expected, symbol));
+                    Ref::Broken
+                }
+            }
+            None => {
+                if self.complete {
+                    let candidates = self.names_of(expected);
+                    self.push(undefined(id, expected, &candidates, None));
+                }
+                Ref::Broken
+            }
+        }
+    }
+
+    fn mark_used(&mut self, symbol: Symbol) {
+        let used = match symbol.kind {
+            Kind::Actor => &mut self.used_actors,
+            Kind::Resource => &mut self.used_resources,
+            Kind::Fact => &mut self.used_facts,
+            _ => return,
+        };
+        if let Some(flag) = used.get_mut(symbol.index) {
+            *flag = true;
+        }
+    }
+
+    /// The declared names of a kind, in declaration order.
+    fn names_of(&self, kind: Kind) -> Vec<&'a str> {
+        match kind {
+            Kind::Actor => self.actors.iter().map(|a| a.id.name.as_str()).collect(),
+            Kind::Resource => self.resources.iter().map(|r| r.id.name.as_str()).collect(),
+            Kind::Fact => self.facts.iter().map(|f| f.id.name.as_str()).collect(),
+            Kind::Procedure => self.procedures.iter().map(|p| p.id.name.as_str()).collect(),
+            Kind::Trigger | Kind::Step => Vec::new(),
+        }
+    }
+
+    /// The first attribute of each name; reports the others (E0106).
+    fn unique_attrs<'b>(
+        &mut self,
+        attrs: impl IntoIterator<Item = &'b Attribute>,
+    ) -> HashMap<AttrName, &'b Attribute> {
+        let mut first: HashMap<AttrName, &'b Attribute> = HashMap::new();
+        for attr in attrs {
+            match first.get(&attr.name) {
+                Some(earlier) => {
+                    let earlier_span = earlier.name_span;
+                    self.push(
+                        Diagnostic::error(
+                            Code::E0106,
+                            format!("attribute `{}` is given twice", attr.name.as_str()),
+                            attr.name_span,
+                        )
+                        .with_label("given again here")
+                        .with_secondary(earlier_span, "first given here")
+                        .with_help("keep one of them; the first one counts"),
+                    );
+                }
+                None => {
+                    first.insert(attr.name, attr);
+                }
+            }
+        }
+        first
+    }
+
+    /// Reports unused actors, resources and facts (W0601).
+    fn report_unused(&mut self) {
+        if !self.complete {
+            return;
+        }
+        let mut unused = Vec::new();
+        for (i, a) in self.actors.iter().enumerate() {
+            if !self.used_actors[i] {
+                unused.push((Kind::Actor, &a.id));
+            }
+        }
+        for (i, r) in self.resources.iter().enumerate() {
+            if !self.used_resources[i] {
+                unused.push((Kind::Resource, &r.id));
+            }
+        }
+        for (i, f) in self.facts.iter().enumerate() {
+            if !self.used_facts[i] {
+                unused.push((Kind::Fact, &f.id));
+            }
+        }
+        for (kind, id) in unused {
+            self.push(
+                Diagnostic::new(
+                    Code::W0601,
+                    format!("{} `{}` is never used", kind.word(), id.name),
+                    id.span,
+                )
+                .with_label("declared here, referenced nowhere")
+                .with_help(format!(
+                    "refer to it where it plays a part, or remove the {}",
+                    kind.word()
+                )),
+            );
+        }
+    }
+}
+
+/// E0101 for `id`, whose name was first declared at `first_span`.
+fn duplicate(
+    id: &Ident,
+    first_kind: Kind,
+    first_span: Span,
+    kind: Kind,
+    scope: Option<&str>,
+) -> Diagnostic {
+    let place = match scope {
+        Some(procedure) => format!(" in procedure `{procedure}`"),
+        None => String::new(),
+    };
+    let message = if first_kind == kind {
+        format!("{} `{}` is declared twice{place}", kind.word(), id.name)
+    } else {
+        format!(
+            "`{}` is already declared{place} as {}",
+            id.name,
+            first_kind.with_article()
+        )
+    };
+    Diagnostic::error(Code::E0101, message, id.span)
+        .with_label("declared again here")
+        .with_secondary(
+            first_span,
+            format!("first declared here as {}", first_kind.with_article()),
+        )
+        .with_help(match scope {
+            Some(_) => "triggers and steps share one namespace per procedure: rename one of them",
+            None => {
+                "actors, resources, facts and procedures share one namespace: rename one of them"
+            }
+        })
+}
+
+/// E0103: `id` names a `found.kind` where an `expected` was wanted.
+fn wrong_kind(id: &Ident, expected: Kind, found: Symbol) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0103,
+        format!(
+            "expected {}, found {} `{}`",
+            expected.with_article(),
+            found.kind.word(),
+            id.name
+        ),
+        id.span,
+    )
+    .with_label(format!("not {}", expected.with_article()))
+    .with_secondary(
+        found.span,
+        format!(
+            "`{}` is declared here as {}",
+            id.name,
+            found.kind.with_article()
+        ),
+    )
+}
+
+/// E0102: nothing is called `id`. `extra_help` replaces the generic help
+/// when there is no close name.
+fn undefined(
+    id: &Ident,
+    expected: Kind,
+    candidates: &[&str],
+    extra_help: Option<String>,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        Code::E0102,
+        format!("undefined {} `{}`", expected.word(), id.name),
+        id.span,
+    )
+    .with_label(format!("no {} is called `{}`", expected.word(), id.name));
+    if let Some(best) = crate::suggest::closest(&id.name, candidates.iter().copied()) {
+        d = d.with_help(format!("did you mean `{best}`?"));
+    } else if let Some(help) = extra_help {
+        d = d.with_help(help);
+    } else {
+        let example = match expected {
+            Kind::Actor => format!("actor {} {{ kind … }}", id.name),
+            Kind::Resource => format!("resource {} {{ provider … }}", id.name),
+            Kind::Fact => format!("fact {}: bool", id.name),
+            Kind::Procedure => format!("procedure {} {{ … }}", id.name),
+            Kind::Trigger => format!("trigger {} {{ when … }}", id.name),
+            Kind::Step => format!("step {} {{ … }}", id.name),
+        };
+        d = d.with_help(format!("declare it: `{example}`"));
+    }
+    d
+}
+
+/// `90m` → `90m`, `2880` → `2d`: minutes as a canonical duration.
+fn minutes(m: u64) -> String {
+    format_minutes(m)
+}
+
+/// Lists names as `` `a`, `b` and `c` ``, at most `max` of them.
+fn name_list<'n>(names: impl IntoIterator<Item = &'n str>, max: usize) -> String {
+    let names: Vec<&str> = names.into_iter().collect();
+    let shown: Vec<String> = names.iter().take(max).map(|n| format!("`{n}`")).collect();
+    let rest = names.len().saturating_sub(max);
+    match (shown.as_slice(), rest) {
+        ([], _) => String::new(),
+        ([one], 0) => one.clone(),
+        ([init @ .., last], 0) => format!("{} and {last}", init.join(", ")),
+        (all, rest) => format!("{} and {rest} more", all.join(", ")),
+    }
+}

@@ -1,0 +1,203 @@
+//! The checked model: every name resolved to an index, inherited leads and
+//! resources applied, the schedule computed. It is what the plan is built
+//! from; a model is only handed out for a compilation without errors, so
+//! the `Option`s that stand for "could not be resolved" are then `Some`.
+
+use crate::source::Span;
+use crate::syntax::ast::{ActorKind, CmpOp, DecisionRule};
+
+/// Indexes into [`Model::actors`], [`Model::resources`], [`Model::facts`]
+/// and [`Model::procedures`], in declaration order.
+pub type ActorIdx = usize;
+pub type ResourceIdx = usize;
+pub type FactIdx = usize;
+pub type ProcedureIdx = usize;
+/// Index into [`Procedure::steps`].
+pub type StepIdx = usize;
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub handbook: Option<Handbook>,
+    pub facts: Vec<Fact>,
+    pub actors: Vec<Actor>,
+    pub resources: Vec<Resource>,
+    pub procedures: Vec<Procedure>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Handbook {
+    pub title: String,
+    pub version: Option<String>,
+    pub owner: Option<ActorIdx>,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub id: String,
+    pub doc: Option<String>,
+    pub ty: FactType,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactType {
+    Bool,
+    Int,
+    Range { min: u32, max: u32 },
+    Duration,
+    Enum { variants: Vec<String> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: String,
+    /// The label, or the id when none is given.
+    pub label: String,
+    pub kind: Option<ActorKind>,
+    pub parent: Option<ActorIdx>,
+    pub members: Vec<ActorIdx>,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub id: String,
+    pub label: String,
+    pub kind: Option<String>,
+    pub provider: Option<ActorIdx>,
+    pub capacity: Option<Capacity>,
+    pub ready_minutes: u32,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capacity {
+    pub amount: u32,
+    pub unit: String,
+}
+
+/// A resolved `REQ`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    pub resource: ResourceIdx,
+    pub amount: Option<u32>,
+    pub unit: Option<String>,
+    pub span: Span,
+}
+
+/// Where an inherited value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum From {
+    Procedure,
+    Trigger,
+    Step,
+}
+
+impl From {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            From::Procedure => "procedure",
+            From::Trigger => "trigger",
+            From::Step => "step",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Procedure {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub lead: Option<ActorIdx>,
+    pub support: Vec<ActorIdx>,
+    pub resources: Vec<Requirement>,
+    pub triggers: Vec<Trigger>,
+    pub steps: Vec<Step>,
+    pub schedule: Schedule,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub condition: Condition,
+    /// The leader: the trigger's own `lead`, else the procedure's.
+    pub lead: Option<(ActorIdx, From)>,
+    /// What activation mobilises: the procedure's resources, then its own.
+    pub resources: Vec<(Requirement, From)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    /// The owner: the step's own `owner`, else the procedure's lead.
+    pub owner: Option<(ActorIdx, From)>,
+    pub after: Vec<StepIdx>,
+    pub takes_minutes: u32,
+    pub within_minutes: Option<u32>,
+    pub requires: Vec<Requirement>,
+    pub notify: Vec<ActorIdx>,
+    pub decision: Option<DecisionRule>,
+    pub activates: Vec<ProcedureIdx>,
+    pub timing: Timing,
+    pub span: Span,
+}
+
+/// A step's place in the schedule, in minutes from activation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timing {
+    pub earliest_start: u64,
+    pub earliest_finish: u64,
+    pub latest_finish: i64,
+    pub slack: i64,
+    pub critical: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schedule {
+    pub duration: u64,
+    pub critical_path: Vec<StepIdx>,
+    pub critical_resource: Option<ResourceIdx>,
+}
+
+/// A resolved, typed condition. Parentheses are gone: the tree is the
+/// meaning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    Bool(bool),
+    Int(u32),
+    Duration(u32),
+    Fact(FactIdx),
+    /// A variant of the enumeration fact it is compared with.
+    Variant {
+        fact: FactIdx,
+        name: String,
+    },
+    Not(Box<Condition>),
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Compare {
+        op: CmpOp,
+        lhs: Box<Condition>,
+        rhs: Box<Condition>,
+    },
+    In {
+        lhs: Box<Condition>,
+        list: Vec<Condition>,
+    },
+}

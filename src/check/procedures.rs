@@ -1,0 +1,718 @@
+//! Procedures, triggers and steps: resolution in the procedure's own
+//! namespace, the trigger rule (E0201, E0202, E0203), owners (E0303),
+//! decisions (E0504), procedures without trigger (W0602), and the schedule
+//! (E0301, E0302, E0304).
+
+use std::collections::HashMap;
+
+use super::model::{self, Condition, From, Requirement, Timing};
+use super::resolve::{label_of, minutes_of, string_of};
+use super::schedule::{self, StepInput};
+use super::{Checker, Kind, Ref, Symbol, duplicate, minutes, name_list, undefined, wrong_kind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, ActorKind, AttrName, AttrValue, Ident};
+
+/// What the rules of one procedure need beyond the model.
+#[derive(Debug)]
+pub(super) struct Context {
+    pub id_span: Span,
+    pub lead: Ref,
+    pub triggers: Vec<TriggerContext>,
+    pub steps: Vec<StepContext>,
+}
+
+#[derive(Debug)]
+pub(super) struct TriggerContext {
+    pub id_span: Span,
+    pub lead: Ref,
+    /// Whether the procedure's and the trigger's `resources` name anything.
+    pub any_resources: bool,
+    /// Whether one of those names could not be resolved.
+    pub broken_resources: bool,
+}
+
+#[derive(Debug)]
+pub(super) struct StepContext {
+    pub id_span: Span,
+    pub owner: Ref,
+    pub decision_span: Option<Span>,
+    pub within_span: Option<Span>,
+    /// Each resolved `after` entry with where it is written.
+    pub after: Vec<(usize, Span)>,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn check_procedures(&mut self) {
+        for i in 0..self.procedures.len() {
+            let (procedure, context) = self.resolve_procedure(self.procedures[i]);
+            self.model.procedures.push(procedure);
+            self.contexts.push(context);
+        }
+        for i in 0..self.model.procedures.len() {
+            // Taken out while checked, so that the rules can borrow the
+            // rest of the model.
+            let context = std::mem::replace(&mut self.contexts[i], placeholder_context());
+            let mut procedure = std::mem::replace(&mut self.model.procedures[i], placeholder());
+            self.trigger_rule(&procedure, &context);
+            self.owners(&procedure, &context);
+            self.schedule(&mut procedure, &context);
+            self.check_over_commitment(&procedure);
+            self.check_mobilised(&procedure, &context);
+            self.model.procedures[i] = procedure;
+            self.contexts[i] = context;
+        }
+    }
+
+    fn actor_ref(&mut self, attr: Option<&&ast::Attribute>) -> Ref {
+        match attr.map(|a| &a.value) {
+            Some(AttrValue::Name(id)) => self.resolve(id, Kind::Actor),
+            _ => Ref::Absent,
+        }
+    }
+
+    fn actor_list(&mut self, attr: Option<&&ast::Attribute>, kind: Kind) -> Vec<usize> {
+        let mut out = Vec::new();
+        if let Some(AttrValue::Names(ids)) = attr.map(|a| &a.value) {
+            for id in ids {
+                if let Some(i) = self.resolve(id, kind).index() {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    /// Resolves a `resources`/`requires` list; the flag tells whether one of
+    /// its entries could not be resolved.
+    fn requirements(&mut self, attr: Option<&&ast::Attribute>) -> (Vec<Requirement>, bool, usize) {
+        let mut out = Vec::new();
+        let mut broken = false;
+        let mut written = 0;
+        if let Some(AttrValue::Requirements(reqs)) = attr.map(|a| &a.value) {
+            written = reqs.len();
+            for req in reqs {
+                match self.requirement(req) {
+                    Some(r) => out.push(r),
+                    None => broken = true,
+                }
+            }
+        }
+        (out, broken, written)
+    }
+
+    fn resolve_procedure(&mut self, p: &'a ast::Procedure) -> (model::Procedure, Context) {
+        let attrs = self.unique_attrs(p.attrs());
+        let lead = self.actor_ref(attrs.get(&AttrName::Lead));
+        let support = self.actor_list(attrs.get(&AttrName::Support), Kind::Actor);
+        let (resources, broken, written) = self.requirements(attrs.get(&AttrName::Resources));
+
+        // The procedure's own namespace.
+        let mut local: HashMap<&str, Symbol> = HashMap::new();
+        let (mut n_triggers, mut n_steps) = (0, 0);
+        let mut members: Vec<ProcedureMember<'a>> = Vec::new();
+        for item in &p.items {
+            let (id, kind, index) = match item {
+                ast::ProcedureItem::Trigger(t) => (&t.id, Kind::Trigger, n_triggers),
+                ast::ProcedureItem::Step(s) => (&s.id, Kind::Step, n_steps),
+                ast::ProcedureItem::Attribute(_) => continue,
+            };
+            if let Some(first) = local.get(id.name.as_str()) {
+                self.push(duplicate(
+                    id,
+                    first.kind,
+                    first.span,
+                    kind,
+                    Some(&p.id.name),
+                ));
+                continue;
+            }
+            local.insert(
+                &id.name,
+                Symbol {
+                    kind,
+                    index,
+                    span: id.span,
+                },
+            );
+            match item {
+                ast::ProcedureItem::Trigger(t) => {
+                    n_triggers += 1;
+                    members.push(ProcedureMember::Trigger(t));
+                }
+                ast::ProcedureItem::Step(s) => {
+                    n_steps += 1;
+                    members.push(ProcedureMember::Step(s));
+                }
+                ast::ProcedureItem::Attribute(_) => {}
+            }
+        }
+
+        let mut context = Context {
+            id_span: p.id.span,
+            lead,
+            triggers: Vec::new(),
+            steps: Vec::new(),
+        };
+        let mut triggers = Vec::new();
+        let mut steps = Vec::new();
+        for member in members {
+            match member {
+                ProcedureMember::Trigger(t) => {
+                    let attrs = self.unique_attrs(&t.attrs);
+                    let condition = match attrs.get(&AttrName::When).map(|a| &a.value) {
+                        Some(AttrValue::Condition(expr)) => self.condition(expr, &t.id),
+                        _ => {
+                            self.push(
+                                Diagnostic::error(
+                                    Code::E0505,
+                                    format!("trigger `{}` has no `when`", t.id.name),
+                                    t.id.span,
+                                )
+                                .with_label("`when` is required")
+                                .with_help("add `when CONDITION`: the facts under which the procedure is activated"),
+                            );
+                            Condition::Bool(false)
+                        }
+                    };
+                    let own_lead = self.actor_ref(attrs.get(&AttrName::Lead));
+                    let (own, own_broken, own_written) =
+                        self.requirements(attrs.get(&AttrName::Resources));
+                    let effective = own_lead.or(lead);
+                    let from = if own_lead == Ref::Absent {
+                        From::Procedure
+                    } else {
+                        From::Trigger
+                    };
+                    let mut mobilised: Vec<(Requirement, From)> = resources
+                        .iter()
+                        .cloned()
+                        .map(|r| (r, From::Procedure))
+                        .collect();
+                    mobilised.extend(own.into_iter().map(|r| (r, From::Trigger)));
+                    context.triggers.push(TriggerContext {
+                        id_span: t.id.span,
+                        lead: effective,
+                        any_resources: written + own_written > 0,
+                        broken_resources: broken || own_broken,
+                    });
+                    triggers.push(model::Trigger {
+                        id: t.id.name.clone(),
+                        label: label_of(&t.label, &t.id),
+                        doc: t.doc.clone(),
+                        note: string_of(attrs.get(&AttrName::Note)),
+                        condition,
+                        lead: effective.index().map(|a| (a, from)),
+                        resources: mobilised,
+                        span: t.span,
+                    });
+                }
+                ProcedureMember::Step(s) => {
+                    let attrs = self.unique_attrs(&s.attrs);
+                    let own_owner = self.actor_ref(attrs.get(&AttrName::Owner));
+                    let owner = own_owner.or(lead);
+                    let from = if own_owner == Ref::Absent {
+                        From::Procedure
+                    } else {
+                        From::Step
+                    };
+                    let mut after = Vec::new();
+                    if let Some(AttrValue::Names(ids)) =
+                        attrs.get(&AttrName::After).map(|a| &a.value)
+                    {
+                        for id in ids {
+                            if let Some(index) = self.resolve_step(id, &local, &p.id.name) {
+                                after.push((index, id.span));
+                            }
+                        }
+                    }
+                    let (requires, _, _) = self.requirements(attrs.get(&AttrName::Requires));
+                    let notify = self.actor_list(attrs.get(&AttrName::Notify), Kind::Actor);
+                    let activates =
+                        self.actor_list(attrs.get(&AttrName::Activates), Kind::Procedure);
+                    let decision = match attrs.get(&AttrName::Decision).map(|a| &a.value) {
+                        Some(AttrValue::Decision(rule, _)) => Some(*rule),
+                        _ => None,
+                    };
+                    context.steps.push(StepContext {
+                        id_span: s.id.span,
+                        owner,
+                        decision_span: attrs.get(&AttrName::Decision).map(|a| a.span),
+                        within_span: attrs.get(&AttrName::Within).map(|a| a.span),
+                        after: after.clone(),
+                    });
+                    steps.push(model::Step {
+                        id: s.id.name.clone(),
+                        label: label_of(&s.label, &s.id),
+                        doc: s.doc.clone(),
+                        note: string_of(attrs.get(&AttrName::Note)),
+                        owner: owner.index().map(|a| (a, from)),
+                        after: after.iter().map(|&(i, _)| i).collect(),
+                        takes_minutes: minutes_of(attrs.get(&AttrName::Takes)).unwrap_or(0),
+                        within_minutes: minutes_of(attrs.get(&AttrName::Within)),
+                        requires,
+                        notify,
+                        decision,
+                        activates,
+                        timing: Timing::default(),
+                        span: s.span,
+                    });
+                }
+            }
+        }
+
+        let procedure = model::Procedure {
+            id: p.id.name.clone(),
+            label: label_of(&p.label, &p.id),
+            doc: p.doc.clone(),
+            note: string_of(attrs.get(&AttrName::Note)),
+            lead: lead.index(),
+            support,
+            resources,
+            triggers,
+            steps,
+            schedule: model::Schedule::default(),
+            span: p.span,
+        };
+        if procedure.triggers.is_empty() {
+            self.push(
+                Diagnostic::new(
+                    Code::W0602,
+                    format!("procedure `{}` has no trigger", p.id.name),
+                    p.id.span,
+                )
+                .with_label("no condition can activate it")
+                .with_help(
+                    "add `trigger NAME { when CONDITION }` saying when the procedure applies",
+                ),
+            );
+        }
+        (procedure, context)
+    }
+
+    /// Resolves an `after` entry among the steps of the procedure.
+    fn resolve_step(
+        &mut self,
+        id: &Ident,
+        local: &HashMap<&str, Symbol>,
+        procedure: &str,
+    ) -> Option<usize> {
+        match local.get(id.name.as_str()).copied() {
+            Some(symbol) if symbol.kind == Kind::Step => Some(symbol.index),
+            Some(symbol) => {
+                self.push(wrong_kind(id, Kind::Step, symbol));
+                None
+            }
+            None => {
+                let steps: Vec<&str> = local
+                    .iter()
+                    .filter(|(_, s)| s.kind == Kind::Step)
+                    .map(|(name, s)| (s.index, *name))
+                    .collect::<std::collections::BTreeMap<usize, &str>>()
+                    .into_values()
+                    .collect();
+                let help = if steps.is_empty() {
+                    format!("procedure `{procedure}` has no steps")
+                } else {
+                    format!(
+                        "`after` names steps of the same procedure; `{procedure}` has {}",
+                        name_list(steps.iter().copied(), 8)
+                    )
+                };
+                let mut d = undefined(id, Kind::Step, &steps, Some(help));
+                if self.names.contains_key(id.name.as_str()) {
+                    d = d.with_note(format!(
+                        "`{}` is declared outside procedure `{procedure}`; `after` only sees its steps",
+                        id.name
+                    ));
+                }
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    /// E0201, E0202, E0203 for each trigger.
+    fn trigger_rule(&mut self, procedure: &model::Procedure, context: &Context) {
+        // Triggers that inherit a group as leader, reported once at the
+        // procedure's `lead`.
+        let mut inherit_group: Vec<&str> = Vec::new();
+        for (t, trigger) in procedure.triggers.iter().enumerate() {
+            let tc = &context.triggers[t];
+            match tc.lead {
+                Ref::Absent => self.push(
+                    Diagnostic::error(
+                        Code::E0201,
+                        format!("trigger `{}` has no leader", trigger.id),
+                        tc.id_span,
+                    )
+                    .with_label("nobody leads when this trigger fires")
+                    .with_secondary(context.id_span, format!("procedure `{}` has no `lead` either", procedure.id))
+                    .with_help(format!(
+                        "add `lead ACTOR` to the trigger, or to procedure `{}` for all its triggers",
+                        procedure.id
+                    )),
+                ),
+                Ref::Broken => {}
+                Ref::Found(actor, span) => {
+                    if self.model.actors[actor].kind == Some(ActorKind::Group) {
+                        if trigger.lead.is_some_and(|(_, from)| from == From::Procedure) {
+                            inherit_group.push(&trigger.id);
+                        } else {
+                            self.group_cannot_lead(actor, span, &[trigger.id.as_str()]);
+                        }
+                    }
+                }
+            }
+            if !tc.any_resources {
+                self.push(
+                    Diagnostic::error(
+                        Code::E0202,
+                        format!("trigger `{}` mobilises no resources", trigger.id),
+                        tc.id_span,
+                    )
+                    .with_label("activation would bring nothing to bear")
+                    .with_help(format!(
+                        "add `resources NAME(AMOUNT UNIT), …` to the trigger, or to procedure `{}` for all its triggers",
+                        procedure.id
+                    )),
+                );
+            }
+        }
+        if let (false, Ref::Found(actor, span)) = (inherit_group.is_empty(), context.lead) {
+            self.group_cannot_lead(actor, span, &inherit_group);
+        }
+    }
+
+    fn group_cannot_lead(&mut self, actor: usize, span: Span, triggers: &[&str]) {
+        let a = &self.model.actors[actor];
+        let which = if triggers.len() == 1 {
+            "trigger"
+        } else {
+            "triggers"
+        };
+        let members: Vec<&str> = a
+            .members
+            .iter()
+            .map(|&m| self.model.actors[m].id.as_str())
+            .collect();
+        let mut d = Diagnostic::error(
+            Code::E0203,
+            format!(
+                "group `{}` cannot lead {which} {}",
+                a.id,
+                name_list(triggers.iter().copied(), 6)
+            ),
+            span,
+        )
+        .with_label("a group cannot be held accountable")
+        .with_secondary(
+            self.actors[actor].id.span,
+            format!("`{}` is declared as a group here", a.id),
+        );
+        d = match members.first() {
+            Some(first) => d.with_help(format!(
+                "name one accountable actor, such as a member of `{}` (`{first}`), or a chair",
+                a.id
+            )),
+            None => d.with_help("name one accountable actor instead of the group"),
+        };
+        self.push(d);
+    }
+
+    /// E0303 for steps without owner; E0504 for decisions by an owner that
+    /// cannot decide.
+    fn owners(&mut self, procedure: &model::Procedure, context: &Context) {
+        for (s, step) in procedure.steps.iter().enumerate() {
+            let sc = &context.steps[s];
+            match sc.owner {
+                Ref::Absent => self.push(
+                    Diagnostic::error(
+                        Code::E0303,
+                        format!("step `{}` has no owner", step.id),
+                        sc.id_span,
+                    )
+                    .with_label("nobody is responsible for this step")
+                    .with_help(format!(
+                        "add `owner ACTOR` to the step, or `lead ACTOR` to procedure `{}`",
+                        procedure.id
+                    )),
+                ),
+                Ref::Broken => {}
+                Ref::Found(actor, owner_span) => {
+                    let kind = self.model.actors[actor].kind;
+                    if let (Some(decision_span), Some(kind)) = (sc.decision_span, kind)
+                        && !matches!(
+                            kind,
+                            ActorKind::Institution | ActorKind::Body | ActorKind::Group
+                        )
+                    {
+                        let a = &self.model.actors[actor];
+                        let inherited = step.owner.is_some_and(|(_, from)| from == From::Procedure);
+                        let whose = if inherited {
+                            format!(
+                                "owner `{}` (the procedure's lead) is of kind {}",
+                                a.id,
+                                kind.as_str()
+                            )
+                        } else {
+                            format!("owner `{}` is of kind {}", a.id, kind.as_str())
+                        };
+                        self.push(
+                            Diagnostic::error(
+                                Code::E0504,
+                                format!("step `{}` takes a decision, but its owner `{}` cannot decide", step.id, a.id),
+                                decision_span,
+                            )
+                            .with_label("a decision needs an institution, a body or a group")
+                            .with_secondary(owner_span, whose)
+                            .with_help("give the step an owner of kind institution, body or group (a council, a committee)"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Computes the schedule into the procedure; E0301, E0302, E0304.
+    fn schedule(&mut self, procedure: &mut model::Procedure, context: &Context) {
+        let inputs: Vec<StepInput> = procedure
+            .steps
+            .iter()
+            .map(|step| StepInput {
+                takes: u64::from(step.takes_minutes),
+                within: step.within_minutes.map(u64::from),
+                after: step.after.clone(),
+                ready: step
+                    .requires
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.resource,
+                            u64::from(self.model.resources[r.resource].ready_minutes),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        let output = schedule::compute(&inputs);
+        for cycle in &output.cycles {
+            self.report_step_cycle(procedure, context, cycle);
+        }
+        for late in &output.late {
+            self.report_late(procedure, context, late);
+        }
+        for (step, timing) in procedure.steps.iter_mut().zip(&output.timings) {
+            step.timing = timing.unwrap_or_default();
+        }
+        procedure.schedule = output.schedule;
+    }
+
+    fn report_step_cycle(
+        &mut self,
+        procedure: &model::Procedure,
+        context: &Context,
+        cycle: &[usize],
+    ) {
+        let name = |s: usize| procedure.steps[s].id.as_str();
+        let mut chain: Vec<String> = Vec::new();
+        if cycle.len() <= 12 {
+            chain.extend(cycle.iter().map(|&s| format!("`{}`", name(s))));
+        } else {
+            chain.extend(cycle[..6].iter().map(|&s| format!("`{}`", name(s))));
+            chain.push(format!("… {} more …", cycle.len() - 9));
+            chain.extend(
+                cycle[cycle.len() - 3..]
+                    .iter()
+                    .map(|&s| format!("`{}`", name(s))),
+            );
+        }
+        chain.push(format!("`{}`", name(cycle[0])));
+        // The edge written at step `to` that names `from` (`to` after `from`).
+        let edge = |from: usize, to: usize| {
+            context.steps[to]
+                .after
+                .iter()
+                .find(|&&(p, _)| p == from)
+                .map_or(context.steps[to].id_span, |&(_, span)| span)
+        };
+        let last = cycle[cycle.len() - 1];
+        let mut d = Diagnostic::error(
+            Code::E0301,
+            format!(
+                "steps of procedure `{}` form a cycle: {}",
+                procedure.id,
+                chain.join(" → ")
+            ),
+            edge(last, cycle[0]),
+        )
+        .with_label(format!(
+            "`{}` comes after `{}`…",
+            name(cycle[0]),
+            name(last)
+        ));
+        for pair in cycle.windows(2).take(8) {
+            d = d.with_secondary(
+                edge(pair[0], pair[1]),
+                format!("…`{}` after `{}`", name(pair[1]), name(pair[0])),
+            );
+        }
+        self.push(
+            d.with_note(format!(
+                "the cycle has {} steps; none of them can ever start",
+                cycle.len()
+            ))
+            .with_help("remove one `after` so that the steps have an order"),
+        );
+    }
+
+    fn report_late(
+        &mut self,
+        procedure: &model::Procedure,
+        context: &Context,
+        late: &schedule::Late,
+    ) {
+        let step = &procedure.steps[late.step];
+        let sc = &context.steps[late.step];
+        let within_span = sc.within_span.unwrap_or(sc.id_span);
+        let chain_names: Vec<&str> = late
+            .chain
+            .iter()
+            .map(|&s| procedure.steps[s].id.as_str())
+            .collect();
+        // The resource is the cause when, ready at activation, it would
+        // have let the step finish in time.
+        if let Some((resource, ready)) = late.waits_for
+            && late.finish - ready <= late.within
+        {
+            let head = late.chain[0];
+            let r = &self.model.resources[resource];
+            let req_span = procedure.steps[head]
+                .requires
+                .iter()
+                .find(|q| q.resource == resource)
+                .map_or(context.steps[head].id_span, |q| q.span);
+            let ready_span = self.resources[resource]
+                .attrs
+                .iter()
+                .find(|a| a.name == AttrName::Ready)
+                .map_or(self.resources[resource].id.span, |a| a.span);
+            let mut d = Diagnostic::error(
+                Code::E0304,
+                format!(
+                    "resource `{}` is ready too late for step `{}` to finish within {}",
+                    r.id,
+                    step.id,
+                    minutes(late.within)
+                ),
+                req_span,
+            )
+            .with_label(format!(
+                "`{}` waits for `{}` until {}",
+                procedure.steps[head].id,
+                r.id,
+                minutes(ready)
+            ))
+            .with_secondary(
+                ready_span,
+                format!(
+                    "`{}` is ready only {} after activation",
+                    r.id,
+                    minutes(ready)
+                ),
+            )
+            .with_secondary(
+                within_span,
+                format!("`{}` is due within {}", step.id, minutes(late.within)),
+            );
+            if late.chain.len() > 1 {
+                d = d.with_note(format!(
+                    "the chain {} finishes at {}",
+                    chain_names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                    minutes(late.finish)
+                ));
+            }
+            self.push(d.with_help(format!(
+                "make `{}` ready sooner, allow more time in `within`, or use another resource",
+                r.id
+            )));
+            return;
+        }
+        let mut d = Diagnostic::error(
+            Code::E0302,
+            format!(
+                "step `{}` cannot finish within {}: it finishes {} after activation at the earliest",
+                step.id,
+                minutes(late.within),
+                minutes(late.finish)
+            ),
+            within_span,
+        )
+        .with_label(format!("due within {}", minutes(late.within)));
+        for &s in late.chain.iter().take(8) {
+            d = d.with_secondary(
+                context.steps[s].id_span,
+                format!(
+                    "`{}` takes {}",
+                    procedure.steps[s].id,
+                    minutes(u64::from(procedure.steps[s].takes_minutes))
+                ),
+            );
+        }
+        let mut note = format!(
+            "the chain {} makes it late",
+            chain_names
+                .iter()
+                .take(12)
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        );
+        if let Some((resource, ready)) = late.waits_for {
+            note.push_str(&format!(
+                "; it starts when `{}` is ready, {} after activation",
+                self.model.resources[resource].id,
+                minutes(ready)
+            ));
+        }
+        self.push(d.with_note(note).with_help(
+            "shorten the steps of the chain, run some of them in parallel, or allow more time",
+        ));
+    }
+}
+
+/// A trigger or step of a procedure, in source order.
+enum ProcedureMember<'a> {
+    Trigger(&'a ast::Trigger),
+    Step(&'a ast::Step),
+}
+
+fn placeholder_context() -> Context {
+    Context {
+        id_span: Span::new(crate::source::FileId(0), 0, 0),
+        lead: Ref::Absent,
+        triggers: Vec::new(),
+        steps: Vec::new(),
+    }
+}
+
+/// An empty procedure, swapped in while the real one is checked.
+fn placeholder() -> model::Procedure {
+    model::Procedure {
+        id: String::new(),
+        label: String::new(),
+        doc: None,
+        note: None,
+        lead: None,
+        support: Vec::new(),
+        resources: Vec::new(),
+        triggers: Vec::new(),
+        steps: Vec::new(),
+        schedule: model::Schedule::default(),
+        span: Span::new(crate::source::FileId(0), 0, 0),
+    }
+}
