@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod explain;
 pub mod source;
 mod suggest;
 pub mod syntax;

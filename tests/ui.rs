@@ -8,7 +8,7 @@ use std::process::Command;
 
 /// Runs `muster check --color never <file>` from the crate root, so that the
 /// file names in the report are the stable relative paths of the fixtures.
-fn check(path: &Path) -> String {
+fn run_check(path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = path.strip_prefix(root).unwrap_or(path);
     let output = Command::new(env!("CARGO_BIN_EXE_muster"))
@@ -39,6 +39,13 @@ fn check(path: &Path) -> String {
 #[test]
 fn syntax() {
     insta::glob!("ui/syntax/*.muster", |path| {
-        insta::assert_snapshot!(check(path));
+        insta::assert_snapshot!(run_check(path));
+    });
+}
+
+#[test]
+fn check() {
+    insta::glob!("ui/check/*.muster", |path| {
+        insta::assert_snapshot!(run_check(path));
     });
 }

@@ -137,6 +137,9 @@ struct Checker<'a> {
     used_actors: Vec<bool>,
     used_resources: Vec<bool>,
     used_facts: Vec<bool>,
+    /// The attributes of declarations refused as duplicates: what they
+    /// reference still counts as used.
+    refused: Vec<&'a [Attribute]>,
     /// Per procedure, what the rules need beyond the model.
     contexts: Vec<procedures::Context>,
     model: Model,
@@ -155,6 +158,7 @@ impl<'a> Checker<'a> {
                     ast::Declaration::Handbook(h) => match self.handbook {
                         None => self.handbook = Some(h),
                         Some(first) => {
+                            self.refused.push(&h.attrs);
                             let keyword = Span {
                                 end: h.span.start + 8,
                                 ..h.span
@@ -177,11 +181,15 @@ impl<'a> Checker<'a> {
                     ast::Declaration::Actor(a) => {
                         if self.declare(&a.id, Kind::Actor, self.actors.len()) {
                             self.actors.push(a);
+                        } else {
+                            self.refused.push(&a.attrs);
                         }
                     }
                     ast::Declaration::Resource(r) => {
                         if self.declare(&r.id, Kind::Resource, self.resources.len()) {
                             self.resources.push(r);
+                        } else {
+                            self.refused.push(&r.attrs);
                         }
                     }
                     ast::Declaration::Fact(f) => {
@@ -192,6 +200,16 @@ impl<'a> Checker<'a> {
                     ast::Declaration::Procedure(p) => {
                         if self.declare(&p.id, Kind::Procedure, self.procedures.len()) {
                             self.procedures.push(p);
+                        } else {
+                            for item in &p.items {
+                                match item {
+                                    ast::ProcedureItem::Attribute(a) => {
+                                        self.refused.push(std::slice::from_ref(a))
+                                    }
+                                    ast::ProcedureItem::Trigger(t) => self.refused.push(&t.attrs),
+                                    ast::ProcedureItem::Step(s) => self.refused.push(&s.attrs),
+                                }
+                            }
                         }
                     }
                 }
@@ -200,6 +218,9 @@ impl<'a> Checker<'a> {
         self.used_actors = vec![false; self.actors.len()];
         self.used_resources = vec![false; self.resources.len()];
         self.used_facts = vec![false; self.facts.len()];
+        for attrs in std::mem::take(&mut self.refused) {
+            self.mark_references(attrs);
+        }
     }
 
     /// Adds a top-level name; false (and E0101) when it is taken.
@@ -292,6 +313,48 @@ impl<'a> Checker<'a> {
             }
         }
         first
+    }
+
+    /// Marks as used every top-level name that `attrs` reference, without
+    /// reporting anything: for declarations refused as duplicates, whose
+    /// references should not turn into "never used" elsewhere.
+    fn mark_references<'b>(&mut self, attrs: impl IntoIterator<Item = &'b Attribute>) {
+        let mut names: Vec<&str> = Vec::new();
+        let mut exprs: Vec<&ast::Expr> = Vec::new();
+        for attr in attrs {
+            match &attr.value {
+                ast::AttrValue::Name(id) => names.push(&id.name),
+                ast::AttrValue::Names(ids) => names.extend(ids.iter().map(|i| i.name.as_str())),
+                ast::AttrValue::Requirements(reqs) => {
+                    names.extend(reqs.iter().map(|r| r.resource.name.as_str()))
+                }
+                ast::AttrValue::Condition(expr) => exprs.push(expr),
+                _ => {}
+            }
+        }
+        // The names in conditions, walked with an explicit stack.
+        while let Some(expr) = exprs.pop() {
+            match expr {
+                ast::Expr::Name(id) => names.push(&id.name),
+                ast::Expr::Not { operand, .. } | ast::Expr::Paren { inner: operand, .. } => {
+                    exprs.push(operand)
+                }
+                ast::Expr::And { operands, .. } | ast::Expr::Or { operands, .. } => {
+                    exprs.extend(operands)
+                }
+                ast::Expr::Compare { lhs, rhs, .. } => exprs.extend([&**lhs, &**rhs]),
+                ast::Expr::In { lhs, list, .. } => {
+                    exprs.push(lhs);
+                    exprs.extend(list);
+                }
+                _ => {}
+            }
+        }
+        for name in names {
+            if let Some(symbol) = self.names.get(name).copied() {
+                self.mark_used(symbol);
+            }
+        }
     }
 
     /// Reports unused actors, resources and facts (W0601).

@@ -103,7 +103,12 @@ impl<'a> Checker<'a> {
                 let Some(capacity) = &self.model.resources[req.resource].capacity else {
                     continue;
                 };
-                let amount = i64::from(req.amount.unwrap_or(capacity.amount));
+                let amount = req.amount.unwrap_or(capacity.amount);
+                // More than the capacity on its own is E0401 already.
+                if amount > capacity.amount {
+                    continue;
+                }
+                let amount = i64::from(amount);
                 let list = events.entry(req.resource).or_default();
                 list.push((timing.earliest_start, amount, s, k));
                 list.push((timing.earliest_finish, -amount, s, k));

@@ -2,6 +2,7 @@
 //! layer that reads files, writes to the terminal or decides exit codes.
 
 mod check;
+mod explain;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -23,7 +24,8 @@ Examples:
   muster check examples/art42_7.muster     check one handbook
   muster check examples/                   check every handbook in a directory
   muster check --format github handbooks/  annotations for a GitHub Actions job
-  cat plan.muster | muster check -         check standard input";
+  cat plan.muster | muster check -         check standard input
+  muster explain E0201                     what a diagnostic code means";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +44,9 @@ pub enum Command {
     /// Check handbooks and report every problem found
     #[command(after_help = EXAMPLES)]
     Check(check::CheckArgs),
+    /// Explain a diagnostic code, with a wrong and a fixed example
+    #[command(after_help = "Example:\n  muster explain E0201")]
+    Explain(explain::ExplainArgs),
 }
 
 /// Options shared by the commands that report diagnostics.
@@ -80,6 +85,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Explain(args) => explain::run(&args),
     };
     ExitCode::from(status)
 }
