@@ -161,3 +161,40 @@ fn version_and_help() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("Examples:"));
 }
+
+const ONLY_A_WARNING: &[u8] = b"actor hrvp { kind office }\nactor idle { kind role }\n\
+resource cell { provider hrvp }\nfact on: bool\n\
+procedure p { lead hrvp resources cell trigger t { when on } }\n";
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let out = muster_with_stdin(&["check", "--color", "never", "-"], Some(ONLY_A_WARNING));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with("checked 1 file: 1 warning\n"));
+    let out = muster_with_stdin(
+        &["check", "--color", "never", "--deny-warnings", "-"],
+        Some(ONLY_A_WARNING),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = muster_with_stdin(&["check", "--format", "github", "-"], Some(ONLY_A_WARNING));
+    assert!(
+        stdout(&out).starts_with(
+            "::warning file=<stdin>,line=2,col=7,endLine=2,endColumn=10,title=W0601::"
+        )
+    );
+}
+
+#[test]
+fn machine_formats_of_two_fixtures() {
+    for fixture in [
+        "tests/ui/check/several_independent_errors.muster",
+        "tests/ui/check/e0203_procedure_lead_is_group.muster",
+    ] {
+        let json = muster(&["check", "--format", "json", fixture]);
+        let github = muster(&["check", "--format", "github", fixture]);
+        assert_eq!(json.status.code(), Some(1));
+        let name = fixture.rsplit('/').next().unwrap();
+        insta::assert_snapshot!(format!("json@{name}"), stdout(&json));
+        insta::assert_snapshot!(format!("github@{name}"), stdout(&github));
+    }
+}

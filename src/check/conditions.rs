@@ -10,6 +10,19 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{CmpOp, Expr, Ident};
 
+/// How to treat a bare name while typing it.
+#[derive(Clone, Debug, Default)]
+struct NameContext {
+    /// The enumeration on the other side of a comparison, under which a
+    /// bare name may be one of its variants.
+    other_enum: Option<FactIdx>,
+    /// The other side could not be typed: an unknown name here is most
+    /// likely a variant of it, so it is not reported again.
+    quiet: bool,
+    /// A declaration to suggest for an undefined fact, from the other side.
+    declare_as: Option<String>,
+}
+
 /// The type of a (sub)condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Ty {
@@ -79,7 +92,7 @@ impl<'a> Checker<'a> {
                     expr.span(),
                 )
                 .with_label(format!("this is {found}"))
-                .with_help("compare it with something: `severity >= 3`, `attack == armed`"),
+                .with_help(self.compare_hint(expr, ty)),
             );
         }
         condition
@@ -88,15 +101,23 @@ impl<'a> Checker<'a> {
     /// Types `expr`. `other_enum` is the enumeration on the other side of a
     /// comparison, under which a bare name may be one of its variants.
     fn typed(&mut self, expr: &Expr, other_enum: Option<FactIdx>) -> (Condition, Ty) {
+        let context = NameContext {
+            other_enum,
+            ..NameContext::default()
+        };
+        self.typed_in(expr, &context)
+    }
+
+    fn typed_in(&mut self, expr: &Expr, context: &NameContext) -> (Condition, Ty) {
         match expr {
             Expr::Int(lit) => (Condition::Int(lit.value), Ty::Int(None)),
             Expr::Duration(lit) => (Condition::Duration(lit.minutes), Ty::Duration),
             Expr::Bool { value, .. } => (Condition::Bool(*value), Ty::Bool),
-            Expr::Paren { inner, .. } => self.typed(inner, other_enum),
-            Expr::Name(id) => self.name(id, other_enum),
+            Expr::Paren { inner, .. } => self.typed_in(inner, context),
+            Expr::Name(id) => self.name(id, context),
             Expr::Not { operand, .. } => {
                 let (c, ty) = self.typed(operand, None);
-                self.expect_bool(ty, operand.span(), "`not`");
+                self.expect_bool(ty, operand, "`not`");
                 (Condition::Not(Box::new(c)), Ty::Bool)
             }
             Expr::And { operands, .. } | Expr::Or { operands, .. } => {
@@ -108,7 +129,7 @@ impl<'a> Checker<'a> {
                 let mut parts = Vec::with_capacity(operands.len());
                 for operand in operands {
                     let (c, ty) = self.typed(operand, None);
-                    self.expect_bool(ty, operand.span(), word);
+                    self.expect_bool(ty, operand, word);
                     parts.push(c);
                 }
                 let c = if matches!(expr, Expr::And { .. }) {
@@ -129,11 +150,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn expect_bool(&mut self, ty: Ty, span: Span, operator: &str) {
+    fn expect_bool(&mut self, ty: Ty, operand: &Expr, operator: &str) {
         if matches!(ty, Ty::Bool | Ty::Unknown) {
             return;
         }
+        let span = operand.span();
         let found = self.describe(ty);
+        let help = self.compare_hint(operand, ty);
         self.push(
             Diagnostic::error(
                 Code::E0501,
@@ -141,11 +164,12 @@ impl<'a> Checker<'a> {
                 span,
             )
             .with_label(format!("this is {found}"))
-            .with_help("compare it with something to make a bool: `impact >= 3`"),
+            .with_help(help),
         );
     }
 
-    fn name(&mut self, id: &Ident, other_enum: Option<FactIdx>) -> (Condition, Ty) {
+    fn name(&mut self, id: &Ident, context: &NameContext) -> (Condition, Ty) {
+        let other_enum = context.other_enum;
         if let Some(fact) = other_enum
             && self.variants(fact).contains(&id.name)
         {
@@ -170,19 +194,75 @@ impl<'a> Checker<'a> {
             None => {
                 if let Some(fact) = other_enum {
                     self.unknown_variant(id, fact);
-                } else if self.complete {
+                } else if self.complete && !context.quiet {
                     let candidates = self.names_of(Kind::Fact);
-                    let hint = self.variant_owner(&id.name).map(|fact| {
-                        format!(
+                    let hint = match self.variant_owner(&id.name) {
+                        Some(fact) => format!(
                             "`{}` is a variant of `{fact}`: compare them, as in `{fact} == {}`",
                             id.name, id.name
-                        )
-                    });
-                    self.push(undefined(id, Kind::Fact, &candidates, hint));
+                        ),
+                        None => format!(
+                            "declare it: `fact {}: {}`",
+                            id.name,
+                            context.declare_as.as_deref().unwrap_or("bool")
+                        ),
+                    };
+                    self.push(undefined(id, Kind::Fact, &candidates, Some(hint)));
                 }
                 (Condition::Bool(false), Ty::Unknown)
             }
         }
+    }
+
+    /// The type to suggest for an undefined fact compared with `other`.
+    fn declaration_from(&self, other: &Expr) -> Option<String> {
+        let mut other = other;
+        while let Expr::Paren { inner, .. } = other {
+            other = inner;
+        }
+        match other {
+            Expr::Int(_) => Some("int".to_owned()),
+            Expr::Duration(_) => Some("duration".to_owned()),
+            Expr::Bool { .. } => Some("bool".to_owned()),
+            Expr::Name(id) => match self.names.get(id.name.as_str()) {
+                Some(symbol) if symbol.kind == Kind::Fact => {
+                    Some(match &self.model.facts[symbol.index].ty {
+                        FactType::Bool => "bool".to_owned(),
+                        FactType::Int | FactType::Range { .. } => "int".to_owned(),
+                        FactType::Duration => "duration".to_owned(),
+                        FactType::Enum { variants } => variants.join(" | "),
+                    })
+                }
+                Some(_) => None,
+                None => Some(format!("{} | …", id.name)),
+            },
+            _ => None,
+        }
+    }
+
+    /// How to turn `expr`, of type `ty`, into a bool: a comparison that
+    /// uses the user's own names.
+    fn compare_hint(&self, expr: &Expr, ty: Ty) -> String {
+        let text = match expr {
+            Expr::Name(id) => format!("`{}`", id.name),
+            _ => "it".to_owned(),
+        };
+        let name = match expr {
+            Expr::Name(id) => id.name.clone(),
+            _ => "…".to_owned(),
+        };
+        let example = match ty {
+            // Not the lower bound, which would always hold (W0503).
+            Ty::Int(Some((min, max))) => format!("{name} >= {}", max.max(min)),
+            Ty::Int(None) => format!("{name} >= 1"),
+            Ty::Duration => format!("{name} >= 1d"),
+            Ty::Enum(f) => format!(
+                "{name} == {}",
+                self.variants(f).first().map_or("…", String::as_str)
+            ),
+            Ty::Bool | Ty::Unknown => name,
+        };
+        format!("compare {text} with a value to make a bool, such as `{example}`")
     }
 
     /// The first enumeration fact that has a variant of this name.
@@ -227,8 +307,18 @@ impl<'a> Checker<'a> {
     ) -> (Condition, Ty) {
         let lhs_enum = self.peek_enum(lhs);
         let rhs_enum = self.peek_enum(rhs);
-        let (lc, lt) = self.typed(lhs, rhs_enum);
-        let (rc, rt) = self.typed(rhs, lhs_enum);
+        let lhs_context = NameContext {
+            other_enum: rhs_enum,
+            quiet: false,
+            declare_as: self.declaration_from(rhs),
+        };
+        let (lc, lt) = self.typed_in(lhs, &lhs_context);
+        let rhs_context = NameContext {
+            other_enum: lhs_enum,
+            quiet: lt == Ty::Unknown,
+            declare_as: self.declaration_from(lhs),
+        };
+        let (rc, rt) = self.typed_in(rhs, &rhs_context);
         let condition = Condition::Compare {
             op,
             lhs: Box::new(lc.clone()),
@@ -286,15 +376,36 @@ impl<'a> Checker<'a> {
     }
 
     fn membership(&mut self, lhs: &Expr, list: &[Expr], span: Span) -> (Condition, Ty) {
-        let (lc, lt) = self.typed(lhs, None);
+        let names: Vec<&str> = list
+            .iter()
+            .filter_map(|item| match item {
+                Expr::Name(id) => Some(id.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        let declare_as = match (names.len(), list.first()) {
+            (0, Some(first)) => self.declaration_from(first),
+            (1, _) => Some(format!("{} | …", names[0])),
+            _ => Some(names.join(" | ")),
+        };
+        let lhs_context = NameContext {
+            declare_as,
+            ..NameContext::default()
+        };
+        let (lc, lt) = self.typed_in(lhs, &lhs_context);
         let enum_fact = match lt {
             Ty::Enum(f) => Some(f),
             _ => None,
         };
         let mut items = Vec::with_capacity(list.len());
         let mut literals = Vec::new();
+        let item_context = NameContext {
+            other_enum: enum_fact,
+            quiet: lt == Ty::Unknown,
+            declare_as: None,
+        };
         for item in list {
-            let (c, ty) = self.typed(item, enum_fact);
+            let (c, ty) = self.typed_in(item, &item_context);
             let fits = match (lt, ty) {
                 (_, Ty::Unknown) | (Ty::Unknown, _) => true,
                 (Ty::Enum(a), Ty::Enum(b)) => a == b,
@@ -310,7 +421,8 @@ impl<'a> Checker<'a> {
                         item.span(),
                     )
                     .with_label(format!("this is {found}"))
-                    .with_secondary(lhs.span(), format!("this is {left}")),
+                    .with_secondary(lhs.span(), format!("this is {left}"))
+                    .with_help("an `in` list holds values of the type on its left"),
                 );
             }
             if let Condition::Int(v) = c {

@@ -137,6 +137,9 @@ struct Checker<'a> {
     used_actors: Vec<bool>,
     used_resources: Vec<bool>,
     used_facts: Vec<bool>,
+    /// Names declared with two kinds (E0101): using one with the "wrong"
+    /// kind is no new mistake.
+    contested: std::collections::HashSet<&'a str>,
     /// The attributes of declarations refused as duplicates: what they
     /// reference still counts as used.
     refused: Vec<&'a [Attribute]>,
@@ -227,6 +230,9 @@ impl<'a> Checker<'a> {
     fn declare(&mut self, id: &'a Ident, kind: Kind, index: usize) -> bool {
         if let Some(first) = self.names.get(id.name.as_str()).copied() {
             self.push(duplicate(id, first.kind, first.span, kind, None));
+            if first.kind != kind {
+                self.contested.insert(&id.name);
+            }
             return false;
         }
         self.names.insert(
@@ -249,7 +255,9 @@ impl<'a> Checker<'a> {
                 if symbol.kind == expected {
                     Ref::Found(symbol.index, id.span)
                 } else {
-                    self.push(wrong_kind(id, expected, symbol));
+                    if !self.contested.contains(id.name.as_str()) {
+                        self.push(wrong_kind(id, expected, symbol));
+                    }
                     Ref::Broken
                 }
             }
@@ -296,6 +304,7 @@ impl<'a> Checker<'a> {
             match first.get(&attr.name) {
                 Some(earlier) => {
                     let earlier_span = earlier.name_span;
+                    self.mark_references(std::iter::once(attr));
                     self.push(
                         Diagnostic::error(
                             Code::E0106,

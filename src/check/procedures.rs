@@ -221,7 +221,9 @@ impl<'a> Checker<'a> {
                         attrs.get(&AttrName::After).map(|a| &a.value)
                     {
                         for id in ids {
-                            if let Some(index) = self.resolve_step(id, &local, &p.id.name) {
+                            if let Some(index) =
+                                self.resolve_step(id, &local, &p.id.name, &s.id.name)
+                            {
                                 after.push((index, id.span));
                             }
                         }
@@ -296,6 +298,7 @@ impl<'a> Checker<'a> {
         id: &Ident,
         local: &HashMap<&str, Symbol>,
         procedure: &str,
+        asking: &str,
     ) -> Option<usize> {
         match local.get(id.name.as_str()).copied() {
             Some(symbol) if symbol.kind == Kind::Step => Some(symbol.index),
@@ -306,7 +309,7 @@ impl<'a> Checker<'a> {
             None => {
                 let steps: Vec<&str> = local
                     .iter()
-                    .filter(|(_, s)| s.kind == Kind::Step)
+                    .filter(|(name, s)| s.kind == Kind::Step && **name != asking)
                     .map(|(name, s)| (s.index, *name))
                     .collect::<std::collections::BTreeMap<usize, &str>>()
                     .into_values()
@@ -320,7 +323,15 @@ impl<'a> Checker<'a> {
                     )
                 };
                 let mut d = undefined(id, Kind::Step, &steps, Some(help));
-                if self.names.contains_key(id.name.as_str()) {
+                let elsewhere = self.procedures.iter().find(|other| {
+                    other.id.name != procedure && other.steps().any(|s| s.id.name == id.name)
+                });
+                if let Some(other) = elsewhere {
+                    d = d.with_note(format!(
+                        "`{}` is a step of procedure `{}`; `after` only orders steps of the same procedure (use `activates` to start another procedure)",
+                        id.name, other.id.name
+                    ));
+                } else if self.names.contains_key(id.name.as_str()) {
                     d = d.with_note(format!(
                         "`{}` is declared outside procedure `{procedure}`; `after` only sees its steps",
                         id.name
@@ -583,7 +594,7 @@ impl<'a> Checker<'a> {
         // The resource is the cause when, ready at activation, it would
         // have let the step finish in time.
         if let Some((resource, ready)) = late.waits_for
-            && late.finish - ready <= late.within
+            && late.finish - (ready - late.start_without_wait.min(ready)) <= late.within
         {
             let head = late.chain[0];
             let r = &self.model.resources[resource];
@@ -663,23 +674,27 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
-        let mut note = format!(
-            "the chain {} makes it late",
-            chain_names
+        let mut notes = Vec::new();
+        if late.chain.len() > 1 {
+            let chain: Vec<String> = chain_names
                 .iter()
                 .take(12)
                 .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(" → ")
-        );
+                .collect();
+            notes.push(format!("the chain {} makes it late", chain.join(" → ")));
+        }
         if let Some((resource, ready)) = late.waits_for {
-            note.push_str(&format!(
-                "; it starts when `{}` is ready, {} after activation",
+            notes.push(format!(
+                "`{}` starts when `{}` is ready, {} after activation",
+                chain_names[0],
                 self.model.resources[resource].id,
                 minutes(ready)
             ));
         }
-        self.push(d.with_note(note).with_help(
+        if !notes.is_empty() {
+            d = d.with_note(notes.join("; "));
+        }
+        self.push(d.with_help(
             "shorten the steps of the chain, run some of them in parallel, or allow more time",
         ));
     }

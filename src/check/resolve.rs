@@ -270,6 +270,24 @@ impl<'a> Checker<'a> {
             AttrName::Parent => "`parent`",
             _ => "`members`",
         };
+        if names.len() == 1 {
+            let (message, label) = match via {
+                AttrName::Parent => (
+                    format!("actor `{}` is its own parent", names[0]),
+                    "an actor cannot be its own parent",
+                ),
+                _ => (
+                    format!("group `{}` lists itself among its members", names[0]),
+                    "a group cannot contain itself",
+                ),
+            };
+            self.push(
+                Diagnostic::error(Code::E0105, message, spans[0])
+                    .with_label(label)
+                    .with_help(format!("remove `{}` from its own {relation}", names[0])),
+            );
+            return;
+        }
         let mut d = Diagnostic::error(
             Code::E0105,
             format!("cycle in the actor hierarchy through {relation}: {chain}"),

@@ -22,13 +22,18 @@ impl<'a> Checker<'a> {
             .map(|a| a.span);
         let name = &req.resource.name;
         if let Some(amount) = req.amount {
+            // The amount with its unit, as written.
+            let amount_span = req
+                .unit
+                .as_ref()
+                .map_or(amount.span, |u| amount.span.to(u.span));
             match (&capacity, capacity_span) {
                 (None, _) | (_, None) => {
                     self.push(
                         Diagnostic::error(
                             Code::E0402,
                             format!("resource `{name}` has no capacity, so no amount can be required"),
-                            amount.span,
+                            amount_span,
                         )
                         .with_label("an amount of a resource without capacity")
                         .with_secondary(self.resources[resource].id.span, format!("`{name}` is declared here"))
@@ -65,7 +70,7 @@ impl<'a> Checker<'a> {
                                     "requirement of {} {} exceeds the capacity of `{name}` ({} {})",
                                     amount.value, capacity.unit, capacity.amount, capacity.unit
                                 ),
-                                amount.span,
+                                amount_span,
                             )
                             .with_label(format!("more than the {} available", capacity.amount))
                             .with_secondary(capacity_span, "the capacity is declared here")
@@ -157,16 +162,23 @@ impl<'a> Checker<'a> {
         let mut d = Diagnostic::new(
             Code::W0403,
             format!(
-                "resource `{}` may be over-committed: at {} after activation, steps {} hold {held} {} of {}",
+                "resource `{}` may be over-committed: {}, steps {} hold {held} {} of {}",
                 r.id,
-                minutes(time),
+                if time == 0 {
+                    "at activation".to_owned()
+                } else {
+                    format!("{} after activation", minutes(time))
+                },
                 name_list(names.iter().copied(), 6),
                 capacity.unit,
                 capacity.amount
             ),
             procedure.steps[last_step].requires[last_req].span,
         )
-        .with_label(format!("`{}` takes its share here", procedure.steps[last_step].id));
+        .with_label(format!(
+            "`{}` takes its share here",
+            procedure.steps[last_step].id
+        ));
         for &(s, k, amount) in holders.iter().rev().skip(1).take(8) {
             let step = &procedure.steps[s];
             d = d.with_secondary(

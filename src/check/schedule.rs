@@ -26,6 +26,9 @@ pub struct Late {
     pub chain: Vec<StepIdx>,
     /// The resource whose readiness starts the chain, with its `ready`.
     pub waits_for: Option<(usize, u64)>,
+    /// When the chain's first step would start were that resource ready at
+    /// activation.
+    pub start_without_wait: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -122,12 +125,26 @@ pub fn compute(steps: &[StepInput]) -> Output {
             let chain = walk_back(steps, &es, &ef, s);
             let head = chain[0];
             let waits_for = waiting_resource(&steps[head], es[head]);
+            let start_without_wait = match waits_for {
+                Some((resource, _)) => {
+                    let step = &steps[head];
+                    let after = step.after.iter().filter(|&&p| p < n).map(|&p| ef[p]);
+                    let others = step
+                        .ready
+                        .iter()
+                        .filter(|&&(r, _)| r != resource)
+                        .map(|&(_, r)| r);
+                    after.chain(others).max().unwrap_or(0)
+                }
+                None => es[head],
+            };
             output.late.push(Late {
                 step: s,
                 finish: ef[s],
                 within,
                 chain,
                 waits_for,
+                start_without_wait,
             });
         }
     }
@@ -338,6 +355,20 @@ mod tests {
         assert_eq!(out.late[0].waits_for, None);
         assert_eq!(out.late[1].chain, vec![2]);
         assert_eq!(out.late[1].waits_for, Some((7, 120)));
+        assert_eq!(out.late[1].start_without_wait, 0);
+    }
+
+    #[test]
+    fn a_wait_behind_another_delay_is_not_the_only_cause() {
+        // triage takes 22h; fly after triage waits for a resource ready at
+        // 24h: without the wait it would still start at 22h.
+        let steps = vec![
+            step(22 * 60, None, &[], &[]),
+            step(4 * 60, Some(24 * 60), &[0], &[(0, 24 * 60)]),
+        ];
+        let out = compute(&steps);
+        assert_eq!(out.late[0].waits_for, Some((0, 1440)));
+        assert_eq!(out.late[0].start_without_wait, 22 * 60);
     }
 
     #[test]

@@ -381,6 +381,17 @@ impl<'a> Lowerer<'a> {
                 let mut ints = pair.into_inner().filter(|p| p.as_rule() == Rule::int);
                 let min = self.int(expect(ints.next(), Rule::int)?);
                 let max = self.int(expect(ints.next(), Rule::int)?);
+                if min.value > max.value {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Code::E0002,
+                            format!("empty range `{}`", &self.text[span.start..span.end]),
+                            span,
+                        )
+                        .with_label("the lower bound is above the upper bound")
+                        .with_help(format!("write `{}..{}`", max.value, min.value)),
+                    );
+                }
                 FactType::Range { min, max, span }
             }
             Rule::enum_type => {
