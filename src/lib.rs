@@ -1,18 +1,38 @@
 //! Muster: a compiler for assistance procedures written as code.
 //!
 //! The pipeline is `source → syntax (pest → AST) → check → plan → emit`.
-//! This crate is the library behind the `muster` binary; the [`cli`] module
-//! is the only place that reads files or writes to the terminal.
+//! This crate is the library behind the `muster` binary. The [`cli`] module
+//! is the only place that writes files or to the terminal; reading
+//! handbooks from disk happens only in [`compile_file`].
+//!
+//! # Snapshot your own diagrams
+//!
+//! Teams that keep their handbooks in git can pin the compiled plan and the
+//! diagrams in their own tests, with [insta](https://insta.rs):
+//!
+//! ```no_run
+//! let output = muster::compile_file("handbooks/art42_7.muster", &muster::Options::default())
+//!     .expect("the handbook is readable");
+//! assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
+//! let plan = output.plan.expect("the handbook compiles");
+//! insta::assert_snapshot!(muster::emit::dot(&plan));
+//! insta::assert_snapshot!(muster::emit::mermaid(&plan));
+//! insta::assert_snapshot!(muster::emit::json(&plan));
+//! ```
 
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod emit;
 pub mod explain;
+mod load;
+pub mod plan;
 pub mod source;
 mod suggest;
 pub mod syntax;
 
 use diagnostic::{Code, Diagnostic};
+pub use load::{Options, Output, compile_file};
 use source::{FileId, SourceFile, SourceMap, Span};
 
 /// Adds a file to `sources` from its raw bytes. A file that is not valid
@@ -23,13 +43,28 @@ pub fn add_source(
     name: impl Into<String>,
     bytes: Vec<u8>,
 ) -> (FileId, Option<Diagnostic>) {
+    let name = name.into();
+    let path = name.clone();
+    add_source_at(sources, name, path, bytes)
+}
+
+/// [`add_source`] with a separate `path` for plans (relative to the root).
+pub fn add_source_at(
+    sources: &mut SourceMap,
+    name: String,
+    path: String,
+    bytes: Vec<u8>,
+) -> (FileId, Option<Diagnostic>) {
     match String::from_utf8(bytes) {
-        Ok(text) => (sources.add(SourceFile::new(name, text)), None),
+        Ok(text) => (
+            sources.add(SourceFile::new(name, text).with_path(path)),
+            None,
+        ),
         Err(error) => {
             let valid_up_to = error.utf8_error().valid_up_to();
             let bad = error.as_bytes().get(valid_up_to).copied().unwrap_or(0);
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            let id = sources.add(SourceFile::new(name, text));
+            let id = sources.add(SourceFile::new(name, text).with_path(path));
             // In the lossy copy the bad byte became U+FFFD (3 bytes).
             let span = Span::new(id, valid_up_to, valid_up_to + '\u{fffd}'.len_utf8());
             let diagnostic = Diagnostic::error(Code::E0003, "file is not valid UTF-8", span)

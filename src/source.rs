@@ -111,9 +111,11 @@ impl LineIndex {
 /// One file of a compilation.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
-    /// The name shown in diagnostics and plans (relative to the root,
-    /// `/`-separated), or `<stdin>`.
+    /// The name shown in diagnostics: the path as the user gave it, or
+    /// `<stdin>`.
     pub name: String,
+    /// The path written in plans: relative to the root, `/`-separated.
+    pub path: String,
     /// The text. For a file that is not valid UTF-8 this is a lossy copy,
     /// kept only to show the context of the E0003 diagnostic.
     pub text: String,
@@ -121,14 +123,23 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A file whose plan path is its name.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let index = LineIndex::new(&text);
+        let name = name.into();
         SourceFile {
-            name: name.into(),
+            path: name.clone(),
+            name,
             text,
             index,
         }
+    }
+
+    /// Sets the path written in plans.
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {

@@ -125,9 +125,11 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
     diagnostic::sort(&mut diagnostics);
     let stdout = std::io::stdout();
+    let terminal = std::io::IsTerminal::is_terminal(&stdout);
     let mut out = stdout.lock();
     let counts = match report(
         &mut out,
+        terminal,
         &sources,
         &diagnostics,
         &args.report,

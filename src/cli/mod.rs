@@ -1,10 +1,11 @@
 //! The command line: clap definitions and the subcommands. This is the only
 //! layer that reads files, writes to the terminal or decides exit codes.
 
+mod build;
 mod check;
 mod explain;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -25,6 +26,10 @@ Examples:
   muster check examples/                   check every handbook in a directory
   muster check --format github handbooks/  annotations for a GitHub Actions job
   cat plan.muster | muster check -         check standard input
+  muster build examples/art42_7.muster --emit dot -o docs/art42_7.dot
+                                           compile a handbook into a diagram
+  muster build plan.muster -o plan.json --check
+                                           fail if the committed plan is stale
   muster explain E0201                     what a diagnostic code means";
 
 #[derive(Debug, Parser)]
@@ -44,9 +49,14 @@ pub enum Command {
     /// Check handbooks and report every problem found
     #[command(after_help = EXAMPLES)]
     Check(check::CheckArgs),
+    /// Compile a handbook into a JSON plan, a DOT or a Mermaid diagram
+    #[command(after_help = EXAMPLES)]
+    Build(build::BuildArgs),
     /// Explain a diagnostic code, with a wrong and a fixed example
     #[command(after_help = "Example:\n  muster explain E0201")]
     Explain(explain::ExplainArgs),
+    /// Print the JSON Schema (draft 2020-12) of the JSON plan
+    Schema,
 }
 
 /// Options shared by the commands that report diagnostics.
@@ -85,27 +95,32 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Schema => {
+            print!("{}", crate::plan::schema());
+            EXIT_OK
+        }
         Command::Explain(args) => explain::run(&args),
     };
     ExitCode::from(status)
 }
 
-/// Whether to colour output written to stdout.
-fn use_color(choice: ColorChoice) -> bool {
+/// Whether to colour output written to a stream that is (or is not) a
+/// terminal.
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
     }
 }
 
 /// Writes diagnostics in the chosen format; for people, ends with a summary
 /// line. Returns the counts.
+/// `terminal` tells whether `out` is one, for `--color auto`.
 fn report(
     out: &mut dyn Write,
+    terminal: bool,
     sources: &SourceMap,
     diagnostics: &[Diagnostic],
     args: &ReportArgs,
@@ -115,7 +130,7 @@ fn report(
     match args.format {
         Format::Human => {
             let options = HumanOptions {
-                color: use_color(args.color),
+                color: use_color(args.color, terminal),
             };
             diagnostic::write_human(out, sources, diagnostics, options)?;
             let files = if files_checked == 1 {

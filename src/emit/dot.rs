@@ -1,0 +1,382 @@
+//! Graphviz DOT (LANGUAGE.md §9): a cluster per procedure, triggers as
+//! hexagons pointing at the steps that start the procedure, steps as boxes
+//! joined by `after` edges (the critical path in bold red), resources as
+//! cylinders with dashed edges to what mobilises or requires them,
+//! `activates` edges between procedures, and a legend.
+//!
+//! Every id and label goes through [`quote`], so no input can break the
+//! file: ids are always quoted (a step called `graph` or `node` is fine).
+
+use std::fmt::Write as _;
+
+use super::Options;
+use crate::plan::{Plan, Procedure, Step};
+use crate::syntax::literal::format_minutes;
+
+/// Quotes `text` as a DOT string: backslashes, quotes and line breaks are
+/// escaped, and `<`, `>`, `&` become entities so Graphviz shows them as
+/// written.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn minutes(m: u64) -> String {
+    format_minutes(m)
+}
+
+fn trigger_node(procedure: &str, trigger: &str) -> String {
+    quote(&format!("trigger {procedure}.{trigger}"))
+}
+
+fn step_node(procedure: &str, step: &str) -> String {
+    quote(&format!("step {procedure}.{step}"))
+}
+
+fn resource_node(resource: &str) -> String {
+    quote(&format!("resource {resource}"))
+}
+
+/// Renders a plan as a DOT digraph.
+pub fn render(plan: &Plan, options: &Options) -> String {
+    let mut out = String::new();
+    let title = plan
+        .handbook
+        .as_ref()
+        .map_or_else(|| "Muster plan".to_owned(), |h| h.title.clone());
+    let _ = writeln!(out, "digraph muster {{");
+    let _ = writeln!(
+        out,
+        "  graph [label={}, labelloc=t, fontname=\"Helvetica\", rankdir=LR, compound=true, newrank=true];",
+        quote(&title)
+    );
+    let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=10];");
+    let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];");
+
+    for (index, procedure) in plan.procedures.iter().enumerate() {
+        write_procedure(&mut out, plan, index, procedure, options);
+    }
+
+    if !plan.resources.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  // Resources");
+    }
+    for resource in &plan.resources {
+        let mut label = resource.label.clone();
+        if let Some(capacity) = &resource.capacity {
+            let _ = write!(label, "\n{} {}", capacity.amount, capacity.unit);
+        }
+        if resource.ready_minutes > 0 {
+            let _ = write!(
+                label,
+                "\nready {}",
+                minutes(u64::from(resource.ready_minutes))
+            );
+        }
+        let _ = write!(label, "\nprovider: {}", resource.provider);
+        let _ = writeln!(
+            out,
+            "  {} [shape=cylinder, style=filled, fillcolor=\"#fff4d6\", label={}];",
+            resource_node(&resource.id),
+            quote(&label)
+        );
+    }
+
+    write_resource_edges(&mut out, plan);
+    write_activation_edges(&mut out, plan);
+    write_legend(&mut out);
+    let _ = writeln!(out, "}}");
+    out
+}
+
+fn step_label(step: &Step) -> String {
+    let mut label = step.label.clone();
+    if step.label != step.id {
+        let _ = write!(label, "\n({})", step.id);
+    }
+    let _ = write!(label, "\nowner: {}", step.owner);
+    let mut timing = format!(
+        "{} → {}",
+        minutes(step.earliest_start_minutes),
+        minutes(step.earliest_finish_minutes)
+    );
+    if let Some(within) = step.within_minutes {
+        let _ = write!(timing, ", within {}", minutes(u64::from(within)));
+    }
+    let _ = write!(label, "\n{timing}");
+    if let Some(decision) = &step.decision {
+        let _ = write!(label, "\ndecision: {decision}");
+    }
+    label
+}
+
+fn write_procedure(
+    out: &mut String,
+    plan: &Plan,
+    index: usize,
+    procedure: &Procedure,
+    options: &Options,
+) {
+    let p = &procedure.id;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "  subgraph {} {{",
+        quote(&format!("cluster_procedure_{index}"))
+    );
+    let mut title = procedure.label.clone();
+    let _ = write!(
+        title,
+        "\n{} · {}",
+        procedure.id,
+        minutes(procedure.duration_minutes)
+    );
+    if let Some(lead) = &procedure.lead {
+        let _ = write!(title, " · lead: {lead}");
+    }
+    let _ = writeln!(out, "    label={};", quote(&title));
+    let _ = writeln!(out, "    style=\"rounded\"; color=\"#555555\";");
+
+    for trigger in &procedure.triggers {
+        let label = format!(
+            "{}\nwhen {}\nlead: {}",
+            trigger.label, trigger.condition, trigger.lead
+        );
+        let _ = writeln!(
+            out,
+            "    {} [shape=hexagon, style=filled, fillcolor=\"#e6f0ff\", label={}];",
+            trigger_node(p, &trigger.id),
+            quote(&label)
+        );
+    }
+
+    let critical: std::collections::BTreeSet<&str> =
+        procedure.critical_path.iter().map(String::as_str).collect();
+    let write_step = |out: &mut String, step: &Step, indent: &str| {
+        let style = if critical.contains(step.id.as_str()) {
+            "style=\"rounded,filled,bold\", fillcolor=\"#ffe5e5\", color=\"#c00000\""
+        } else {
+            "style=\"rounded,filled\", fillcolor=\"#f5f5f5\""
+        };
+        let _ = writeln!(
+            out,
+            "{indent}{} [shape=box, {style}, label={}];",
+            step_node(p, &step.id),
+            quote(&step_label(step))
+        );
+    };
+    if options.lanes {
+        // One lane per owner, in the order owners first appear.
+        let mut owners: Vec<&str> = Vec::new();
+        for step in &procedure.steps {
+            if !owners.contains(&step.owner.as_str()) {
+                owners.push(&step.owner);
+            }
+        }
+        for (lane, owner) in owners.iter().enumerate() {
+            let label = plan
+                .actors
+                .iter()
+                .find(|a| a.id == *owner)
+                .map_or_else(|| owner.to_string(), |a| a.label.clone());
+            let _ = writeln!(
+                out,
+                "    subgraph {} {{",
+                quote(&format!("cluster_procedure_{index}_lane_{lane}"))
+            );
+            let _ = writeln!(
+                out,
+                "      label={}; style=\"dashed\"; color=\"#999999\";",
+                quote(&label)
+            );
+            for step in procedure.steps.iter().filter(|s| s.owner == *owner) {
+                write_step(out, step, "      ");
+            }
+            let _ = writeln!(out, "    }}");
+        }
+    } else {
+        for step in &procedure.steps {
+            write_step(out, step, "    ");
+        }
+    }
+
+    // Each trigger starts the steps that wait for no other step.
+    for trigger in &procedure.triggers {
+        for step in procedure.steps.iter().filter(|s| s.after.is_empty()) {
+            let _ = writeln!(
+                out,
+                "    {} -> {} [color=\"#3366cc\"];",
+                trigger_node(p, &trigger.id),
+                step_node(p, &step.id)
+            );
+        }
+    }
+    // `after` edges; an edge between consecutive steps of the critical path
+    // is emphasised.
+    for step in &procedure.steps {
+        for before in &step.after {
+            let on_path = procedure
+                .critical_path
+                .windows(2)
+                .any(|w| w[0] == *before && w[1] == step.id);
+            let style = if on_path {
+                " [color=\"#c00000\", penwidth=2.5]"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "    {} -> {}{style};",
+                step_node(p, before),
+                step_node(p, &step.id)
+            );
+        }
+    }
+    let _ = writeln!(out, "  }}");
+}
+
+fn write_resource_edges(out: &mut String, plan: &Plan) {
+    let mut any = false;
+    for procedure in &plan.procedures {
+        for trigger in &procedure.triggers {
+            for mobilised in &trigger.resources {
+                if !any {
+                    let _ = writeln!(out);
+                    let _ = writeln!(out, "  // What mobilises and requires each resource");
+                    any = true;
+                }
+                let _ = writeln!(
+                    out,
+                    "  {} -> {} [style=dashed, arrowhead=none, color=\"#b8860b\", label={}];",
+                    resource_node(&mobilised.resource),
+                    trigger_node(&procedure.id, &trigger.id),
+                    quote(&amount_text(mobilised.amount, mobilised.unit.as_deref()))
+                );
+            }
+        }
+        for step in &procedure.steps {
+            for required in &step.requires {
+                if !any {
+                    let _ = writeln!(out);
+                    let _ = writeln!(out, "  // What mobilises and requires each resource");
+                    any = true;
+                }
+                let _ = writeln!(
+                    out,
+                    "  {} -> {} [style=dashed, color=\"#b8860b\", label={}];",
+                    resource_node(&required.resource),
+                    step_node(&procedure.id, &step.id),
+                    quote(&amount_text(required.amount, required.unit.as_deref()))
+                );
+            }
+        }
+    }
+}
+
+fn amount_text(amount: Option<u32>, unit: Option<&str>) -> String {
+    match (amount, unit) {
+        (Some(a), Some(u)) => format!("{a} {u}"),
+        (Some(a), None) => a.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn write_activation_edges(out: &mut String, plan: &Plan) {
+    let mut any = false;
+    for procedure in &plan.procedures {
+        for step in &procedure.steps {
+            for target in &step.activates {
+                let Some((index, other)) = plan
+                    .procedures
+                    .iter()
+                    .enumerate()
+                    .find(|(_, q)| q.id == *target)
+                else {
+                    continue;
+                };
+                // An edge to a node of the target cluster, clipped at the
+                // cluster's border.
+                let head = match (other.triggers.first(), other.steps.first()) {
+                    (Some(t), _) => trigger_node(&other.id, &t.id),
+                    (None, Some(s)) => step_node(&other.id, &s.id),
+                    (None, None) => continue,
+                };
+                if !any {
+                    let _ = writeln!(out);
+                    let _ = writeln!(out, "  // Escalation between procedures");
+                    any = true;
+                }
+                let _ = writeln!(
+                    out,
+                    "  {} -> {head} [lhead={}, style=bold, color=\"#6a0dad\", label=\"activates\"];",
+                    step_node(&procedure.id, &step.id),
+                    quote(&format!("cluster_procedure_{index}"))
+                );
+            }
+        }
+    }
+}
+
+fn write_legend(out: &mut String) {
+    let _ = writeln!(out);
+    let _ = writeln!(out, "  subgraph \"cluster_legend\" {{");
+    let _ = writeln!(out, "    label=\"Legend\"; style=\"dotted\"; fontsize=10;");
+    let _ = writeln!(
+        out,
+        "    \"legend trigger\" [shape=hexagon, style=filled, fillcolor=\"#e6f0ff\", label=\"trigger\\nwhen condition\\nlead\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend step\" [shape=box, style=\"rounded,filled\", fillcolor=\"#f5f5f5\", label=\"step\\nowner\\nstart → finish\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend critical\" [shape=box, style=\"rounded,filled,bold\", fillcolor=\"#ffe5e5\", color=\"#c00000\", label=\"critical step\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend resource\" [shape=cylinder, style=filled, fillcolor=\"#fff4d6\", label=\"resource\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend trigger\" -> \"legend step\" [color=\"#3366cc\", label=\"starts\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend step\" -> \"legend critical\" [color=\"#c00000\", penwidth=2.5, label=\"after (critical)\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend resource\" -> \"legend step\" [style=dashed, color=\"#b8860b\", label=\"requires\"];"
+    );
+    let _ = writeln!(out, "  }}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    #[test]
+    fn quoting_escapes_everything_that_could_break_a_dot_file() {
+        assert_eq!(quote("graph"), "\"graph\"");
+        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quote("line\r\nnext"), "\"line\\nnext\"");
+        assert_eq!(quote("<b>&amp;</b>"), "\"&lt;b&gt;&amp;amp;&lt;/b&gt;\"");
+        assert_eq!(quote("nul\u{0}"), "\"nul\"");
+    }
+}

@@ -1,0 +1,289 @@
+//! Mermaid `flowchart` (LANGUAGE.md §9), with the same content as the DOT
+//! diagram: a subgraph per procedure, triggers as hexagons, steps as
+//! rounded boxes, resources as cylinders, `after`, critical, resource and
+//! `activates` links, and a legend.
+//!
+//! Node ids are generated (`S0_3`: procedure 0, step 3), never taken from
+//! the input, so no name can be a Mermaid keyword (`end`) or an edge head
+//! (`o`, `x`). Every label goes through [`label`], which writes everything
+//! but letters, digits and a few harmless marks (`.,-_:/'()+=!?`) as
+//! Mermaid entity codes, so
+//! no input can close a label, start a directive (`%%{init}%%`), a `click`
+//! or `classDef` statement, or carry HTML (`</script>`).
+
+use std::fmt::Write as _;
+
+use super::Options;
+use crate::plan::{Plan, Step};
+use crate::syntax::literal::format_minutes;
+
+/// A Mermaid label: the text in double quotes, with line breaks as `<br>`
+/// and every character that could mean something to Mermaid or to HTML as
+/// a numeric entity code (`#35;`).
+pub fn label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            c if c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.'
+                        | ','
+                        | '-'
+                        | '_'
+                        | ':'
+                        | '/'
+                        | '\''
+                        | '('
+                        | ')'
+                        | '+'
+                        | '='
+                        | '!'
+                        | '?'
+                        | '·'
+                        | '→'
+                ) =>
+            {
+                out.push(c)
+            }
+            c if c.is_control() => {}
+            c => {
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn minutes(m: u64) -> String {
+    format_minutes(m)
+}
+
+/// Renders a plan as a Mermaid flowchart.
+pub fn render(plan: &Plan, options: &Options) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "flowchart LR");
+    if let Some(h) = &plan.handbook {
+        let _ = writeln!(out, "  %% {}", comment(&h.title));
+    }
+    let resource_id = |r: &str| {
+        plan.resources
+            .iter()
+            .position(|x| x.id == r)
+            .map(|i| format!("R{i}"))
+    };
+    let mut critical_nodes: Vec<String> = Vec::new();
+    let mut links: Vec<String> = Vec::new();
+
+    for (p, procedure) in plan.procedures.iter().enumerate() {
+        let step_id = |s: &str| {
+            procedure
+                .steps
+                .iter()
+                .position(|x| x.id == s)
+                .map(|i| format!("S{p}_{i}"))
+        };
+        let mut title = procedure.label.clone();
+        let _ = write!(
+            title,
+            "\n{} · {}",
+            procedure.id,
+            minutes(procedure.duration_minutes)
+        );
+        if let Some(lead) = &procedure.lead {
+            let _ = write!(title, " · lead: {lead}");
+        }
+        let _ = writeln!(out, "  subgraph P{p}[{}]", label(&title));
+        for (t, trigger) in procedure.triggers.iter().enumerate() {
+            let text = format!(
+                "{}\nwhen {}\nlead: {}",
+                trigger.label, trigger.condition, trigger.lead
+            );
+            let _ = writeln!(out, "    T{p}_{t}{{{{{}}}}}", label(&text));
+        }
+        let write_step = |out: &mut String, s: usize, step: &Step, indent: &str| {
+            let _ = writeln!(out, "{indent}S{p}_{s}({})", label(&step_text(step)));
+        };
+        if options.lanes {
+            let mut owners: Vec<&str> = Vec::new();
+            for step in &procedure.steps {
+                if !owners.contains(&step.owner.as_str()) {
+                    owners.push(&step.owner);
+                }
+            }
+            for (lane, owner) in owners.iter().enumerate() {
+                let owner_label = plan
+                    .actors
+                    .iter()
+                    .find(|a| a.id == *owner)
+                    .map_or_else(|| owner.to_string(), |a| a.label.clone());
+                let _ = writeln!(out, "    subgraph L{p}_{lane}[{}]", label(&owner_label));
+                for (s, step) in procedure
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.owner == *owner)
+                {
+                    write_step(&mut out, s, step, "      ");
+                }
+                let _ = writeln!(out, "    end");
+            }
+        } else {
+            for (s, step) in procedure.steps.iter().enumerate() {
+                write_step(&mut out, s, step, "    ");
+            }
+        }
+        let _ = writeln!(out, "  end");
+
+        for t in 0..procedure.triggers.len() {
+            for (s, _) in procedure
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.after.is_empty())
+            {
+                links.push(format!("T{p}_{t} --> S{p}_{s}"));
+            }
+        }
+        for (s, step) in procedure.steps.iter().enumerate() {
+            if procedure.critical_path.contains(&step.id) {
+                critical_nodes.push(format!("S{p}_{s}"));
+            }
+            for before in &step.after {
+                let Some(from) = step_id(before) else {
+                    continue;
+                };
+                let on_path = procedure
+                    .critical_path
+                    .windows(2)
+                    .any(|w| w[0] == *before && w[1] == step.id);
+                let arrow = if on_path { "==>" } else { "-->" };
+                links.push(format!("{from} {arrow} S{p}_{s}"));
+            }
+            for target in &step.activates {
+                if let Some(q) = plan.procedures.iter().position(|x| x.id == *target) {
+                    links.push(format!("S{p}_{s} -- activates --> P{q}"));
+                }
+            }
+        }
+        for (t, trigger) in procedure.triggers.iter().enumerate() {
+            for mobilised in &trigger.resources {
+                if let Some(r) = resource_id(&mobilised.resource) {
+                    links.push(format!("{r} -.- T{p}_{t}"));
+                }
+            }
+        }
+        for (s, step) in procedure.steps.iter().enumerate() {
+            for required in &step.requires {
+                if let Some(r) = resource_id(&required.resource) {
+                    links.push(format!("{r} -.-> S{p}_{s}"));
+                }
+            }
+        }
+    }
+
+    for (r, resource) in plan.resources.iter().enumerate() {
+        let mut text = resource.label.clone();
+        if let Some(capacity) = &resource.capacity {
+            let _ = write!(text, "\n{} {}", capacity.amount, capacity.unit);
+        }
+        if resource.ready_minutes > 0 {
+            let _ = write!(
+                text,
+                "\nready {}",
+                minutes(u64::from(resource.ready_minutes))
+            );
+        }
+        let _ = write!(text, "\nprovider: {}", resource.provider);
+        let _ = writeln!(out, "  R{r}[({})]", label(&text));
+    }
+
+    for link in &links {
+        let _ = writeln!(out, "  {link}");
+    }
+
+    // Legend.
+    let _ = writeln!(out, "  subgraph legend[\"Legend\"]");
+    let _ = writeln!(out, "    LT{{{{\"trigger\"}}}} --> LS(\"step\")");
+    let _ = writeln!(out, "    LS ==> LC(\"critical step\")");
+    let _ = writeln!(out, "    LR[(\"resource\")] -.-> LS");
+    let _ = writeln!(out, "  end");
+
+    let _ = writeln!(out, "  classDef trigger fill:#e6f0ff,stroke:#3366cc");
+    let _ = writeln!(out, "  classDef step fill:#f5f5f5,stroke:#555555");
+    let _ = writeln!(
+        out,
+        "  classDef critical fill:#ffe5e5,stroke:#c00000,stroke-width:3px"
+    );
+    let _ = writeln!(out, "  classDef resource fill:#fff4d6,stroke:#b8860b");
+    let mut triggers: Vec<String> = vec!["LT".to_owned()];
+    let mut steps: Vec<String> = vec!["LS".to_owned()];
+    for (p, procedure) in plan.procedures.iter().enumerate() {
+        triggers.extend((0..procedure.triggers.len()).map(|t| format!("T{p}_{t}")));
+        steps.extend(
+            (0..procedure.steps.len())
+                .map(|s| format!("S{p}_{s}"))
+                .filter(|id| !critical_nodes.contains(id)),
+        );
+    }
+    critical_nodes.insert(0, "LC".to_owned());
+    let resources: Vec<String> = std::iter::once("LR".to_owned())
+        .chain((0..plan.resources.len()).map(|r| format!("R{r}")))
+        .collect();
+    let _ = writeln!(out, "  class {} trigger", triggers.join(","));
+    let _ = writeln!(out, "  class {} step", steps.join(","));
+    let _ = writeln!(out, "  class {} critical", critical_nodes.join(","));
+    let _ = writeln!(out, "  class {} resource", resources.join(","));
+    out
+}
+
+fn step_text(step: &Step) -> String {
+    let mut text = step.label.clone();
+    if step.label != step.id {
+        let _ = write!(text, "\n({})", step.id);
+    }
+    let _ = write!(text, "\nowner: {}", step.owner);
+    let mut timing = format!(
+        "{} → {}",
+        minutes(step.earliest_start_minutes),
+        minutes(step.earliest_finish_minutes)
+    );
+    if let Some(within) = step.within_minutes {
+        let _ = write!(timing, ", within {}", minutes(u64::from(within)));
+    }
+    let _ = write!(text, "\n{timing}");
+    if let Some(decision) = &step.decision {
+        let _ = write!(text, "\ndecision: {decision}");
+    }
+    text
+}
+
+/// A Mermaid comment (`%% …`) holds the rest of its line: line breaks and
+/// anything that could open a directive are dropped.
+fn comment(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() && !matches!(c, '%' | '{' | '}'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn labels_cannot_carry_syntax_directives_or_html() {
+        assert_eq!(label("Crisis cell"), "\"Crisis cell\"");
+        assert_eq!(label("a\"]\nb"), "\"a#34;#93;<br>b\"");
+        assert_eq!(
+            label("%%{init: {}}%%"),
+            "\"#37;#37;#123;init: #123;#125;#125;#37;#37;\""
+        );
+        assert_eq!(label("</script>"), "\"#60;/script#62;\"");
+        assert_eq!(label("click X call f()"), "\"click X call f()\"");
+        assert_eq!(label("Öl — 3;"), "\"Öl #8212; 3#59;\"");
+    }
+}
