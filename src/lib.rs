@@ -32,7 +32,7 @@ mod suggest;
 pub mod syntax;
 
 use diagnostic::{Code, Diagnostic};
-pub use load::{Options, Output, compile_file};
+pub use load::{Options, Output, Session, compile_file};
 use source::{FileId, SourceFile, SourceMap, Span};
 
 /// Adds a file to `sources` from its raw bytes. A file that is not valid
@@ -97,7 +97,9 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses and checks the file `entry` of `sources` as one compilation.
+/// Parses and checks the file `entry` of `sources` as one compilation, on
+/// its own: its `use`s are not followed (that needs files, see
+/// [`compile_file`] and [`Session`]).
 pub fn compile(sources: &SourceMap, entry: FileId) -> Compilation {
     let parsed = parse_source(sources, entry);
     let mut diagnostics = parsed.diagnostics;

@@ -1,19 +1,28 @@
-//! Reading handbooks from disk: the library's only file-system access, for
-//! callers that start from a path (`compile_file`, the CLI). Everything
-//! after it works on text in a [`SourceMap`].
+//! Reading handbooks from disk (LANGUAGE.md §2): the entry file and every
+//! file reachable through `use`, each read and parsed once, none outside the
+//! root. This is the library's only file-system access; everything after it
+//! works on text in a [`SourceMap`].
+//!
+//! A `use` path is resolved against the directory of the file that says it,
+//! then decided on after symbolic links and `..` are resolved: absolute or
+//! outside the root is E0006 and the file is never opened; missing or
+//! unreadable is E0004; a cycle is E0005, found per compilation by an
+//! iterative depth-first walk that also gives the output order of the files.
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 
-use crate::Compilation;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::{self, Plan};
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::Parsed;
+use crate::syntax::ast::Declaration;
 
 /// How to compile a file.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// The directory that plan paths are relative to; by default the entry
-    /// file's directory.
+    /// The directory that no `use` may leave and that plan paths are
+    /// relative to; by default the entry file's directory.
     pub root: Option<PathBuf>,
 }
 
@@ -32,44 +41,399 @@ impl Output {
     }
 }
 
-/// `path` relative to `root`, `/`-separated; the file name when it is not
-/// below the root.
-fn relative_path(path: &Path, root: &Path) -> String {
-    let relative = path
-        .strip_prefix(root)
-        .unwrap_or_else(|_| path.file_name().map_or(path, Path::new));
-    relative
+/// Reads, parses and checks the handbook at `path` with every file it
+/// uses, and builds its plan. An error reading the entry file itself (or
+/// the root) is the `Err`; everything about the content is a diagnostic.
+pub fn compile_file(path: impl AsRef<Path>, options: &Options) -> std::io::Result<Output> {
+    let path = path.as_ref();
+    let mut session = Session::for_entry(path, options)?;
+    let entry = session.load_entry(path)?;
+    let compilation = session.compile(entry);
+    let mut diagnostics = session.parse_diagnostics(&compilation.files);
+    diagnostics.extend(compilation.diagnostics);
+    crate::diagnostic::sort(&mut diagnostics);
+    let plan = compilation
+        .model
+        .map(|m| plan::build(&m, &session.sources, &compilation.files));
+    Ok(Output {
+        plan,
+        diagnostics,
+        sources: session.sources,
+    })
+}
+
+/// One compilation of a session: its files in output order (entry first,
+/// then depth-first in order of first `use`), the checked model when there
+/// is no error, and the diagnostics of loading (`use`) and checking.
+/// Diagnostics of parsing belong to the files: see
+/// [`Session::parse_diagnostics`].
+#[derive(Debug)]
+pub struct Compilation {
+    pub files: Vec<FileId>,
+    pub model: Option<crate::check::Model>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Files loaded under one root, each read and parsed once however many
+/// compilations include it.
+#[derive(Debug)]
+pub struct Session {
+    pub sources: SourceMap,
+    /// The root, with symbolic links resolved.
+    root: PathBuf,
+    /// How the root is shown to the user (as given), to name used files.
+    display_root: PathBuf,
+    by_path: HashMap<PathBuf, FileId>,
+    files: Vec<Loaded>,
+}
+
+#[derive(Debug)]
+struct Loaded {
+    /// The file's canonical path (`None` for standard input).
+    path: Option<PathBuf>,
+    parsed: Option<Parsed>,
+    /// The encoding error (E0003), if the file is not UTF-8.
+    encoding: Option<Diagnostic>,
+    /// Each `use` in source order: its target, or the diagnostic that
+    /// refuses it.
+    uses: Vec<Result<(FileId, Span), Diagnostic>>,
+}
+
+/// `path` with `.` and `..` taken away lexically.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `path` below `root`, `/`-separated.
+fn relative(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
 }
 
-/// Reads, parses and checks the handbook at `path`, and builds its plan.
-/// An error reading the entry file itself is the `Err`; everything about
-/// its content is a diagnostic.
-pub fn compile_file(path: impl AsRef<Path>, options: &Options) -> std::io::Result<Output> {
-    let path = path.as_ref();
-    let bytes = std::fs::read(path)?;
-    let root = match &options.root {
-        Some(root) => root.clone(),
-        None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
-    };
-    let mut sources = SourceMap::new();
-    let name = path.to_string_lossy().into_owned();
-    let (id, encoding) =
-        crate::add_source_at(&mut sources, name, relative_path(path, &root), bytes);
-    let Compilation { model, diagnostics } = match encoding {
-        Some(d) => Compilation {
-            model: None,
-            diagnostics: vec![d],
-        },
-        None => crate::compile(&sources, id),
-    };
-    let plan = model.map(|m| plan::build(&m, &sources));
-    Ok(Output {
-        plan,
-        diagnostics,
-        sources,
-    })
+/// An I/O error in a few words, without the OS error number.
+fn io_words(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
+        _ => {
+            let text = error.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
+    }
+}
+
+impl Session {
+    /// A session whose root is `options.root`, or else the directory of
+    /// `entry`.
+    pub fn for_entry(entry: &Path, options: &Options) -> std::io::Result<Session> {
+        let display_root = match &options.root {
+            Some(root) => root.clone(),
+            None => entry.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        Session::new(&display_root)
+    }
+
+    /// A session rooted at `root` (which must exist).
+    pub fn new(root: &Path) -> std::io::Result<Session> {
+        let lookup = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        Ok(Session {
+            sources: SourceMap::new(),
+            root: lookup.canonicalize()?,
+            display_root: root.to_path_buf(),
+            by_path: HashMap::new(),
+            files: Vec::new(),
+        })
+    }
+
+    /// Loads an entry file from disk, with every file it uses. An entry
+    /// outside the root is refused as an I/O error of kind
+    /// `PermissionDenied`.
+    pub fn load_entry(&mut self, path: &Path) -> std::io::Result<FileId> {
+        let canonical = path.canonicalize()?;
+        if !canonical.starts_with(&self.root) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("it is outside the root `{}`", self.display_root.display()),
+            ));
+        }
+        if let Some(&id) = self.by_path.get(&canonical) {
+            return Ok(id);
+        }
+        let bytes = std::fs::read(&canonical)?;
+        let name = path.to_string_lossy().into_owned();
+        let id = self.add(name, Some(canonical), bytes);
+        self.load_uses(id);
+        Ok(id)
+    }
+
+    /// Loads an entry given as bytes (standard input); its `use` paths are
+    /// resolved against the root.
+    pub fn load_bytes(&mut self, name: &str, bytes: Vec<u8>) -> FileId {
+        let id = self.add(name.to_owned(), None, bytes);
+        self.load_uses(id);
+        id
+    }
+
+    fn add(&mut self, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> FileId {
+        let plan_path = path
+            .as_deref()
+            .map_or_else(|| name.clone(), |p| relative(p, &self.root));
+        let (id, encoding) = crate::add_source_at(&mut self.sources, name, plan_path, bytes);
+        let parsed = match encoding {
+            Some(_) => None,
+            None => Some(crate::parse_source(&self.sources, id)),
+        };
+        if let Some(p) = &path {
+            self.by_path.insert(p.clone(), id);
+        }
+        self.files.push(Loaded {
+            path,
+            parsed,
+            encoding,
+            uses: Vec::new(),
+        });
+        id
+    }
+
+    /// Resolves the `use`s of `first` and, transitively, of every file it
+    /// brings in. Iterative: a long chain of uses costs no stack.
+    fn load_uses(&mut self, first: FileId) {
+        let mut pending = vec![first];
+        while let Some(id) = pending.pop() {
+            let paths: Vec<(String, Span, Span)> = match &self.files[id.0 as usize].parsed {
+                Some(Parsed { ast: Some(ast), .. }) => ast
+                    .declarations
+                    .iter()
+                    .filter_map(|d| match d {
+                        Declaration::Use(u) => Some((u.path.value.clone(), u.path.span, u.span)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let base = match &self.files[id.0 as usize].path {
+                Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                None => self.root.clone(),
+            };
+            let mut uses = Vec::with_capacity(paths.len());
+            for (written, span, use_span) in paths {
+                let resolved = self.resolve_use(&base, &written, span);
+                match resolved {
+                    Ok(canonical) => match self.by_path.get(&canonical) {
+                        Some(&target) => uses.push(Ok((target, use_span))),
+                        None => match std::fs::read(&canonical) {
+                            Ok(bytes) => {
+                                let rel = relative(&canonical, &self.root);
+                                let name =
+                                    self.display_root.join(&rel).to_string_lossy().into_owned();
+                                let target = self.add(name, Some(canonical), bytes);
+                                pending.push(target);
+                                uses.push(Ok((target, use_span)));
+                            }
+                            Err(e) => uses.push(Err(self.unreadable(&canonical, span, &e))),
+                        },
+                    },
+                    Err(diagnostic) => uses.push(Err(*diagnostic)),
+                }
+            }
+            self.files[id.0 as usize].uses = uses;
+        }
+    }
+
+    /// The canonical path a `use` names, or why it is refused.
+    fn resolve_use(
+        &self,
+        base: &Path,
+        written: &str,
+        span: Span,
+    ) -> Result<PathBuf, Box<Diagnostic>> {
+        let path = Path::new(written);
+        if path.is_absolute()
+            || path.has_root()
+            || matches!(path.components().next(), Some(Component::Prefix(_)))
+        {
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::E0006,
+                    format!("`use` path `{written}` is absolute"),
+                    span,
+                )
+                .with_label("an absolute path")
+                .with_help("write the path relative to this file, inside the root"),
+            ));
+        }
+        let joined = base.join(path);
+        let canonical = match joined.canonicalize() {
+            Ok(c) => c,
+            Err(e) => {
+                // Missing: decide on the path as written, `..` resolved
+                // against this file's (canonical) directory.
+                let lexical = normalise(&joined);
+                if !lexical.starts_with(&self.root) {
+                    return Err(Box::new(self.outside(written, span)));
+                }
+                return Err(Box::new(self.unreadable(&lexical, span, &e)));
+            }
+        };
+        if !canonical.starts_with(&self.root) {
+            return Err(Box::new(self.outside(written, span)));
+        }
+        if canonical.is_dir() {
+            let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory");
+            return Err(Box::new(self.unreadable(&canonical, span, &error)));
+        }
+        Ok(canonical)
+    }
+
+    fn outside(&self, written: &str, span: Span) -> Diagnostic {
+        Diagnostic::error(
+            Code::E0006,
+            format!("`use` path `{written}` leaves the root"),
+            span,
+        )
+        .with_label("outside the root")
+        .with_note(format!(
+            "the root is `{}`; symbolic links and `..` are resolved before this is decided",
+            self.display_root.display()
+        ))
+        .with_help("keep shared files inside the root, or widen it with `--root DIR`")
+    }
+
+    fn unreadable(&self, path: &Path, span: Span, error: &std::io::Error) -> Diagnostic {
+        let shown = relative(path, &self.root);
+        Diagnostic::error(
+            Code::E0004,
+            format!("cannot read `{shown}`: {}", io_words(error)),
+            span,
+        )
+        .with_label(format!("`{shown}` (relative to the root) cannot be read"))
+        .with_help("check the path: it is relative to the directory of this file")
+    }
+
+    /// The diagnostics of reading and parsing `files`: E0001–E0003.
+    pub fn parse_diagnostics(&self, files: &[FileId]) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for &id in files {
+            let loaded = &self.files[id.0 as usize];
+            out.extend(loaded.encoding.iter().cloned());
+            if let Some(parsed) = &loaded.parsed {
+                out.extend(parsed.diagnostics.iter().cloned());
+            }
+        }
+        out
+    }
+
+    /// The files a file `use`s directly (resolved ones only).
+    pub fn uses_of(&self, id: FileId) -> Vec<FileId> {
+        self.files[id.0 as usize]
+            .uses
+            .iter()
+            .filter_map(|u| u.as_ref().ok().map(|&(t, _)| t))
+            .collect()
+    }
+
+    /// Compiles the handbook that starts at `entry`: orders its files,
+    /// reports `use` problems and cycles, and checks the files that parsed.
+    pub fn compile(&self, entry: FileId) -> Compilation {
+        let mut diagnostics = Vec::new();
+        let mut order: Vec<FileId> = Vec::new();
+        let mut state: HashMap<FileId, u8> = HashMap::new(); // 1: on the walk, 2: done
+        // (file, next use to follow)
+        let mut stack: Vec<(FileId, usize)> = vec![(entry, 0)];
+        state.insert(entry, 1);
+        order.push(entry);
+        let mut complete = true;
+        while let Some(top) = stack.last_mut() {
+            let (file, next) = *top;
+            let uses = &self.files[file.0 as usize].uses;
+            let Some(step) = uses.get(next) else {
+                state.insert(file, 2);
+                stack.pop();
+                continue;
+            };
+            top.1 += 1;
+            match step {
+                Err(d) => {
+                    complete = false;
+                    diagnostics.push(d.clone());
+                }
+                Ok((target, use_span)) => match state.get(target) {
+                    None => {
+                        state.insert(*target, 1);
+                        order.push(*target);
+                        stack.push((*target, 0));
+                    }
+                    Some(1) => {
+                        let start = stack.iter().position(|&(f, _)| f == *target).unwrap_or(0);
+                        let mut chain: Vec<String> = stack[start..]
+                            .iter()
+                            .map(|&(f, _)| self.plan_path(f))
+                            .collect();
+                        chain.push(self.plan_path(*target));
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::E0005,
+                                format!("`use` cycle: {}", chain.join(" → ")),
+                                *use_span,
+                            )
+                            .with_label(format!(
+                                "`{}` is already being read",
+                                self.plan_path(*target)
+                            ))
+                            .with_help("move what the files share into a third file that both use"),
+                        );
+                    }
+                    Some(_) => {}
+                },
+            }
+        }
+
+        let parsed: Vec<&Parsed> = order
+            .iter()
+            .filter_map(|&id| self.files[id.0 as usize].parsed.as_ref())
+            .filter(|p| p.ast.is_some() && !p.has_errors())
+            .collect();
+        if parsed.len() < order.len() {
+            complete = false;
+        }
+        let asts: Vec<&crate::syntax::ast::File> =
+            parsed.iter().filter_map(|p| p.ast.as_ref()).collect();
+        let checked = crate::check::check(&asts, complete);
+        diagnostics.extend(checked.diagnostics);
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error)
+            || self
+                .parse_diagnostics(&order)
+                .iter()
+                .any(Diagnostic::is_error);
+        Compilation {
+            files: order,
+            model: if has_errors { None } else { checked.model },
+            diagnostics,
+        }
+    }
+
+    fn plan_path(&self, id: FileId) -> String {
+        self.sources
+            .get(id)
+            .map_or_else(String::new, |f| f.path.clone())
+    }
 }

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::check::model::{self, Condition as ModelCondition, From, Model};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::literal::format_minutes;
 
 /// The version of the plan format; bumped on any incompatible change.
@@ -252,8 +252,9 @@ pub enum Condition {
     },
 }
 
-/// Builds the plan of a checked model.
-pub fn build(model: &Model, sources: &SourceMap) -> Plan {
+/// Builds the plan of a checked model whose files are `files`, in output
+/// order.
+pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
     let location = |span: Span| {
         let file = sources.get(span.file);
         let lc = file.map(|f| f.line_col(span.start));
@@ -286,7 +287,10 @@ pub fn build(model: &Model, sources: &SourceMap) -> Plan {
             doc: h.doc.clone(),
             note: h.note.clone(),
         }),
-        sources: sources.iter().map(|(_, f)| f.path.clone()).collect(),
+        sources: files
+            .iter()
+            .filter_map(|&id| sources.get(id).map(|f| f.path.clone()))
+            .collect(),
         facts: model
             .facts
             .iter()

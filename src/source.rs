@@ -179,6 +179,12 @@ impl SourceMap {
         self.files.len()
     }
 
+    /// Moves the files of `other` into this map; the result maps each old
+    /// id to its new one (index = old id).
+    pub fn absorb(&mut self, other: SourceMap) -> Vec<FileId> {
+        other.files.into_iter().map(|f| self.add(f)).collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

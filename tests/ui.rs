@@ -49,3 +49,16 @@ fn check() {
         insta::assert_snapshot!(run_check(path));
     });
 }
+
+/// Multi-file fixtures: a folder per case, checked from its `main.muster`.
+#[test]
+fn uses() {
+    insta::glob!("ui/use/*/main.muster", |path| {
+        let report = run_check(path);
+        assert!(
+            !report.contains("SECRET-MARKER"),
+            "a refused file was read: {report}"
+        );
+        insta::assert_snapshot!(report);
+    });
+}

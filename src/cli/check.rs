@@ -1,76 +1,43 @@
 //! `muster check [FILE]...`: read handbooks and report every problem.
+//!
+//! Each input is compiled in a [`Session`] of its own: a file is one
+//! handbook (with what it uses); a directory is the handbooks whose files no
+//! other file there uses; `-` is standard input. The reports of all inputs
+//! are merged into one, sorted by file and position.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::{EXIT_USAGE, ReportArgs, findings_status, report};
-use crate::diagnostic;
-use crate::source::SourceMap;
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::source::{FileId, SourceMap};
+use crate::{Options, Session};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or directories to check (`-` reads standard input; a directory
-    /// means its `*.muster` files). Default: the current directory.
+    /// means its `*.muster` files that no other file there uses). Default:
+    /// the current directory.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// The directory no `use` may leave (default: each handbook's own
+    /// directory; for standard input, the current directory)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
-}
-
-/// One input named on the command line, once expanded.
-enum Input {
-    Stdin,
-    File(PathBuf),
-}
-
-/// Expands directories into their `*.muster` files, sorted by name.
-fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
-    let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    let mut inputs = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
-            continue;
-        }
-        let meta = std::fs::metadata(path)
-            .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
-        if !meta.is_dir() {
-            inputs.push(Input::File(path.clone()));
-            continue;
-        }
-        let entries = std::fs::read_dir(path).map_err(|e| {
-            format!(
-                "cannot read directory `{}`: {}",
-                path.display(),
-                io_reason(&e)
-            )
-        })?;
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "muster") && p.is_file())
-            .collect();
-        if found.is_empty() {
-            return Err(format!("no `.muster` files in `{}`", path.display()));
-        }
-        found.sort();
-        inputs.extend(found.into_iter().map(Input::File));
-    }
-    Ok(inputs)
 }
 
 /// An I/O error in words, without Rust's "(os error 2)" suffix.
 pub(super) fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::PermissionDenied if error.get_ref().is_none() => {
+            "permission denied".to_owned()
+        }
         _ => {
             let text = error.to_string();
             match text.find(" (os error") {
@@ -81,47 +48,159 @@ pub(super) fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
-fn display_name(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+/// The `*.muster` files of a directory, sorted by name.
+fn handbooks_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "cannot read directory `{}`: {}",
+            dir.display(),
+            io_reason(&e)
+        )
+    })?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "muster") && p.is_file())
+        .collect();
+    if found.is_empty() {
+        return Err(format!("no `.muster` files in `{}`", dir.display()));
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Checks one command-line input; the session holds the files read.
+fn check_input(path: &Path, root: Option<&PathBuf>) -> Result<(Session, Vec<Diagnostic>), String> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {}", io_reason(&e)))?;
+        let root = root.cloned().unwrap_or_default();
+        let mut session = Session::new(&root).map_err(|e| {
+            format!(
+                "cannot use the root `{}`: {}",
+                root.display(),
+                io_reason(&e)
+            )
+        })?;
+        let entry = session.load_bytes("<stdin>", bytes);
+        let diagnostics = check_entries(&session, &[entry]);
+        return Ok((session, diagnostics));
+    }
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+    let cannot_read =
+        |p: &Path, e: std::io::Error| format!("cannot read `{}`: {}", p.display(), io_reason(&e));
+    if !meta.is_dir() {
+        let options = Options {
+            root: root.cloned(),
+        };
+        let mut session = Session::for_entry(path, &options).map_err(|e| cannot_read(path, e))?;
+        let entry = session.load_entry(path).map_err(|e| cannot_read(path, e))?;
+        let diagnostics = check_entries(&session, &[entry]);
+        return Ok((session, diagnostics));
+    }
+    let files = handbooks_in(path)?;
+    let root = root.cloned().unwrap_or_else(|| path.to_path_buf());
+    let mut session = Session::new(&root).map_err(|e| cannot_read(&root, e))?;
+    let mut ids = Vec::with_capacity(files.len());
+    for file in &files {
+        ids.push(session.load_entry(file).map_err(|e| cannot_read(file, e))?);
+    }
+    let diagnostics = check_entries(&session, &ids);
+    Ok((session, diagnostics))
+}
+
+/// Compiles the handbooks among `candidates`: those that no other
+/// candidate uses, then any candidate left out (files on a `use` cycle).
+/// Each file's parse diagnostics are reported once; a diagnostic that
+/// several compilations share, once; and "never used" (W0601) only when no
+/// compilation that includes the file uses the name.
+fn check_entries(session: &Session, candidates: &[FileId]) -> Vec<Diagnostic> {
+    let used: HashSet<FileId> = candidates
+        .iter()
+        .flat_map(|&id| session.uses_of(id))
+        .collect();
+    let mut entries: Vec<FileId> = candidates
+        .iter()
+        .copied()
+        .filter(|id| !used.contains(id))
+        .collect();
+    let mut covered: HashSet<FileId> = HashSet::new();
+    let mut inclusions: HashMap<FileId, usize> = HashMap::new();
+    type Key = (FileId, usize, usize, Code, String);
+    let mut shared: BTreeMap<Key, Diagnostic> = BTreeMap::new();
+    let mut unused: BTreeMap<Key, (usize, Diagnostic)> = BTreeMap::new();
+    let mut next = 0;
+    loop {
+        if next == entries.len() {
+            // Candidates no entry reached (a `use` cycle): compile them too.
+            match candidates.iter().find(|id| !covered.contains(id)) {
+                Some(&left) => entries.push(left),
+                None => break,
+            }
+        }
+        let compilation = session.compile(entries[next]);
+        next += 1;
+        for &file in &compilation.files {
+            covered.insert(file);
+            *inclusions.entry(file).or_default() += 1;
+        }
+        for d in compilation.diagnostics {
+            let key = (
+                d.span.file,
+                d.span.start,
+                d.span.end,
+                d.code,
+                d.message.clone(),
+            );
+            if d.code == Code::W0601 {
+                unused.entry(key).or_insert((0, d)).0 += 1;
+            } else {
+                shared.entry(key).or_insert(d);
+            }
+        }
+    }
+    let all: Vec<FileId> = session.sources.iter().map(|(id, _)| id).collect();
+    let mut out = session.parse_diagnostics(&all);
+    out.extend(shared.into_values());
+    out.extend(
+        unused
+            .into_values()
+            .filter(|(n, d)| inclusions.get(&d.span.file) == Some(n))
+            .map(|(_, d)| d),
+    );
+    out
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let inputs = match expand(&args.files) {
-        Ok(inputs) => inputs,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+    let default = [PathBuf::from(".")];
+    let inputs = if args.files.is_empty() {
+        &default[..]
+    } else {
+        &args.files[..]
     };
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
-    let mut io_failed = false;
-    for input in &inputs {
-        let (name, bytes) = match input {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                    eprintln!("error: cannot read standard input: {}", io_reason(&e));
-                    io_failed = true;
-                    continue;
+    let mut failed = false;
+    for input in inputs {
+        match check_input(input, args.root.as_ref()) {
+            Ok((session, mut found)) => {
+                let map = sources.absorb(session.sources);
+                for d in &mut found {
+                    d.remap(&map);
                 }
-                ("<stdin>".to_owned(), bytes)
+                diagnostics.extend(found);
             }
-            Input::File(path) => match std::fs::read(path) {
-                Ok(bytes) => (display_name(path), bytes),
-                Err(e) => {
-                    eprintln!("error: cannot read `{}`: {}", path.display(), io_reason(&e));
-                    io_failed = true;
-                    continue;
-                }
-            },
-        };
-        let (id, encoding_error) = crate::add_source(&mut sources, name, bytes);
-        if let Some(d) = encoding_error {
-            diagnostics.push(d);
-            continue;
+            Err(message) => {
+                eprintln!("error: {message}");
+                failed = true;
+            }
         }
-        diagnostics.extend(crate::compile(&sources, id).diagnostics);
+    }
+    if failed && sources.is_empty() {
+        return EXIT_USAGE;
     }
     diagnostic::sort(&mut diagnostics);
     let stdout = std::io::stdout();
@@ -142,7 +221,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let _ = out.flush();
-    if io_failed {
+    if failed {
         return EXIT_USAGE;
     }
     findings_status(counts, args.report.deny_warnings)

@@ -73,6 +73,9 @@ codes! {
     E0001: Error, "syntax error";
     E0002: Error, "invalid literal (integer, duration, string escape)";
     E0003: Error, "file is not valid UTF-8";
+    E0004: Error, "`use`d file not found or unreadable";
+    E0005: Error, "cycle of `use`";
+    E0006: Error, "`use` path absolute or outside the root";
     E0101: Error, "duplicate declaration";
     E0102: Error, "undefined name";
     E0103: Error, "wrong kind of name";
@@ -172,6 +175,20 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Points every span at the file `map` gives for its old one (after
+    /// [`crate::source::SourceMap::absorb`]).
+    pub fn remap(&mut self, map: &[crate::source::FileId]) {
+        let remap = |span: &mut Span| {
+            if let Some(&id) = map.get(span.file.0 as usize) {
+                span.file = id;
+            }
+        };
+        remap(&mut self.span);
+        for label in &mut self.secondary {
+            remap(&mut label.span);
+        }
     }
 }
 
