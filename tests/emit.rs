@@ -43,6 +43,20 @@ fn examples() {
     ));
 }
 
+/// Handbooks split across files: a folder with a `main.muster` entry.
+#[test]
+fn multi_file_examples() {
+    insta::glob!("..", "examples/*/main.muster", |path| {
+        let name = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
+        snapshot_all_formats(path, &format!("{name}_"))
+    });
+}
+
 #[test]
 fn hostile_fixtures() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emit");

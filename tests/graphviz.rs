@@ -54,7 +54,8 @@ fn graphviz_renders_every_diagram_without_a_warning() {
             std::fs::read_dir(root.join(dir))
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "muster")),
+                .map(|p| if p.is_dir() { p.join("main.muster") } else { p })
+                .filter(|p| p.extension().is_some_and(|x| x == "muster") && p.is_file()),
         );
     }
     files.sort();

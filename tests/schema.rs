@@ -19,7 +19,8 @@ fn plans() -> Vec<(PathBuf, serde_json::Value)> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "muster"))
+            .map(|p| if p.is_dir() { p.join("main.muster") } else { p })
+            .filter(|p| p.extension().is_some_and(|x| x == "muster") && p.is_file())
             .collect();
         files.sort();
         for path in files {

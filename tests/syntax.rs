@@ -7,13 +7,20 @@ use std::path::PathBuf;
 use muster::source::{SourceFile, SourceMap, Span};
 use muster::syntax::ast::{AttrValue, Declaration, Expr, ProcedureItem};
 
+/// Every `.muster` file below `examples/`, in subfolders too.
 fn examples() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "muster"))
-        .collect();
+    let mut files = Vec::new();
+    let mut dirs = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "muster") {
+                files.push(path);
+            }
+        }
+    }
     files.sort();
     files
 }
