@@ -25,6 +25,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod explain;
+pub mod fmt;
 mod load;
 pub mod plan;
 pub mod source;

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod explain;
+mod fmt;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,6 +33,13 @@ Examples:
                                            fail if the committed plan is stale
   muster explain E0201                     what a diagnostic code means";
 
+const FMT_EXAMPLES: &str = "\
+Examples:
+  muster fmt                     format every .muster file below the current directory
+  muster fmt --check examples/   list the files that are not formatted (exit 1)
+  muster fmt --diff plan.muster  show what would change, without writing
+  muster fmt - < in.muster       format standard input to standard output";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "muster",
@@ -52,6 +60,9 @@ pub enum Command {
     /// Compile a handbook into a JSON plan, a DOT or a Mermaid diagram
     #[command(after_help = EXAMPLES)]
     Build(build::BuildArgs),
+    /// Rewrite handbooks in the one canonical layout
+    #[command(after_help = FMT_EXAMPLES)]
+    Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, with a wrong and a fixed example
     #[command(after_help = "Example:\n  muster explain E0201")]
     Explain(explain::ExplainArgs),
@@ -101,13 +112,14 @@ pub fn main() -> ExitCode {
             EXIT_OK
         }
         Command::Explain(args) => explain::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     };
     ExitCode::from(status)
 }
 
 /// Whether to colour output written to a stream that is (or is not) a
 /// terminal.
-fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+pub(super) fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

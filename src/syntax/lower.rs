@@ -41,9 +41,25 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The span of a pair, without what pest skipped after it. A normal
+    /// (non-atomic) rule that ends in a repetition or an option takes in
+    /// the whitespace and comments that precede the attempt that failed;
+    /// its last token inside ends where the text written for it ends.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let mut end = s.end();
+        let mut last = pair.clone();
+        // `string` is compound-atomic: its closing quote is not a token.
+        while last.as_rule() != Rule::string {
+            match last.clone().into_inner().next_back() {
+                Some(child) => {
+                    end = child.as_span().end();
+                    last = child;
+                }
+                None => break,
+            }
+        }
+        Span::new(self.file, s.start(), end)
     }
 
     pub fn file(&mut self, pair: Pair<'_, Rule>) -> Lowered<File> {

@@ -18,6 +18,7 @@ use crate::source::{FileId, Span};
 
 pub use error::is_reserved;
 use error::shorten;
+pub use scan::comments;
 
 /// The pest parser generated from `grammar/muster.pest`.
 #[derive(pest_derive::Parser)]

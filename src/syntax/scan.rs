@@ -149,6 +149,42 @@ pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
     result
 }
 
+/// The byte ranges of every comment (`//…` to the end of its line, without
+/// the line break, or `/* … */`), in order, skipping strings.
+pub fn comments(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = match string_end(bytes, i) {
+                    Ok(e) | Err(e) => e,
+                };
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                let end = if end > i && bytes[end - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                };
+                out.push((i, end));
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = text[i + 2..]
+                    .find("*/")
+                    .map_or(text.len(), |c| i + 2 + c + 2);
+                out.push((i, end));
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 /// The start and description of the last token that begins before `at`,
 /// skipping whitespace and comments.
 pub fn previous_token(text: &str, at: usize) -> Option<(usize, Found)> {
@@ -207,6 +243,13 @@ mod tests {
         let b = brackets(text, text.len(), 1);
         assert_eq!(b.too_deep, text.find('['));
         assert_eq!(b.open_braces, vec![text.rfind('{').unwrap()]);
+    }
+
+    #[test]
+    fn comments_are_found_outside_strings() {
+        let text = "a // one\r\n\"// not\" /* two */ b";
+        let found: Vec<&str> = comments(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(found, ["// one", "/* two */"]);
     }
 
     #[test]

@@ -1,0 +1,275 @@
+//! `muster fmt`: messy fixtures and their formatted snapshots; every file
+//! the project ships is formatted idempotently, without losing a comment or
+//! changing a meaning; examples and valid fixtures are fixed points.
+
+use std::path::{Path, PathBuf};
+
+use muster::source::{SourceFile, SourceMap};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn format(name: &str, text: &str) -> Result<String, Vec<muster::diagnostic::Diagnostic>> {
+    let mut sources = SourceMap::new();
+    let id = sources.add(SourceFile::new(name, text));
+    muster::fmt::format_source(&sources, id)
+}
+
+/// The tree as JSON without spans, parentheses or anything else that
+/// layout may change: what the file means.
+fn meaning(text: &str) -> serde_json::Value {
+    let mut sources = SourceMap::new();
+    let id = sources.add(SourceFile::new("x.muster", text));
+    let parsed = muster::parse_source(&sources, id);
+    let mut value = serde_json::to_value(parsed.ast.expect("parses")).unwrap();
+    strip(&mut value);
+    value
+}
+
+fn is_span(value: &serde_json::Value) -> bool {
+    value.get("file").is_some() && value.get("start").is_some() && value.get("end").is_some()
+}
+
+fn strip(value: &mut serde_json::Value) {
+    if is_span(value) {
+        *value = serde_json::Value::Null;
+        return;
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|k, _| !k.ends_with("span"));
+            // A parenthesised expression means its inner one.
+            if let Some(inner) = map
+                .get_mut("Paren")
+                .and_then(|p| p.get_mut("inner"))
+                .map(|i| i.take())
+            {
+                *value = inner;
+                strip(value);
+                return;
+            }
+            map.values_mut().for_each(strip);
+        }
+        serde_json::Value::Array(items) => {
+            // Spans inside tuple variants (`ActorKind(kind, span)`).
+            items.retain(|item| !is_span(item));
+            items.iter_mut().for_each(strip);
+        }
+        _ => {}
+    }
+}
+
+fn comments(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = muster::syntax::comments(text)
+        .into_iter()
+        .map(|(s, e)| text[s..e].replace("\r\n", "\n"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every `.muster` file below `dir`.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "muster") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn messy_fixtures() {
+    insta::glob!("ui/fmt/*.muster", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        insta::assert_snapshot!(format("fixture.muster", &text).expect("formats"));
+    });
+}
+
+#[test]
+fn formatting_is_idempotent_lossless_and_keeps_the_meaning() {
+    let mut checked = 0;
+    for dir in ["examples", "tests"] {
+        for path in files_below(&root().join(dir)) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(once) = format("x.muster", &text) else {
+                continue;
+            };
+            let twice = format("x.muster", &once).expect("formatted text parses");
+            assert_eq!(once, twice, "{}: not idempotent", path.display());
+            assert_eq!(
+                comments(&text),
+                comments(&once),
+                "{}: a comment was lost",
+                path.display()
+            );
+            assert_eq!(
+                meaning(&text),
+                meaning(&once),
+                "{}: the meaning changed",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} files were checked");
+}
+
+#[test]
+fn examples_and_valid_fixtures_are_fixed_points() {
+    // The syntax fixtures keep their raw layouts on purpose (CRLF, one
+    // line, odd spacing), and the fmt fixtures are messy by design.
+    let mut dirs = vec![root().join("examples"), root().join("tests/emit")];
+    dirs.push(root().join("tests/ui/check"));
+    dirs.push(root().join("tests/ui/use"));
+    for dir in dirs {
+        for path in files_below(&dir) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(formatted) = format("x.muster", &text) else {
+                continue;
+            };
+            assert!(
+                formatted == text,
+                "{} is not formatted: run `cargo run -- fmt {}`",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn files_with_syntax_errors_are_refused() {
+    let errors = format("x.muster", "actor hrvp { kind office\n").unwrap_err();
+    assert_eq!(errors[0].code.as_str(), "E0001");
+}
+
+mod command {
+    //! `muster fmt` as a user runs it.
+
+    use std::io::Write;
+    use std::path::Path;
+    use std::process::{Command, Output, Stdio};
+
+    const MESSY: &str = "actor   hrvp {kind office}\n";
+    const TIDY: &str = "actor hrvp { kind office }\n";
+
+    fn muster(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+            .current_dir(dir)
+            .args(args)
+            .arg("--color=never")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    fn workspace() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("handbooks/procedures")).unwrap();
+        std::fs::write(dir.path().join("handbooks/a.muster"), MESSY).unwrap();
+        std::fs::write(dir.path().join("handbooks/procedures/b.muster"), TIDY).unwrap();
+        dir
+    }
+
+    fn read(dir: &Path, path: &str) -> String {
+        std::fs::read_to_string(dir.join(path)).unwrap()
+    }
+
+    #[test]
+    fn rewrites_files_in_place_and_names_them() {
+        let dir = workspace();
+        let out = muster(dir.path(), &["fmt", "handbooks"], None);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(text(&out.stdout), "handbooks/a.muster\n");
+        assert_eq!(read(dir.path(), "handbooks/a.muster"), TIDY);
+        // A second run changes nothing.
+        let again = muster(dir.path(), &["fmt", "handbooks"], None);
+        assert_eq!(text(&again.stdout), "");
+    }
+
+    #[test]
+    fn check_lists_unformatted_files_and_writes_nothing() {
+        let dir = workspace();
+        let out = muster(dir.path(), &["fmt", "--check", "handbooks"], None);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(text(&out.stdout), "handbooks/a.muster\n");
+        assert_eq!(read(dir.path(), "handbooks/a.muster"), MESSY);
+        let tidy = muster(
+            dir.path(),
+            &["fmt", "--check", "handbooks/procedures"],
+            None,
+        );
+        assert_eq!(tidy.status.code(), Some(0));
+    }
+
+    #[test]
+    fn diff_shows_the_change_and_writes_nothing() {
+        let dir = workspace();
+        let out = muster(dir.path(), &["fmt", "--diff", "handbooks/a.muster"], None);
+        assert_eq!(out.status.code(), Some(0));
+        let diff = text(&out.stdout);
+        assert!(
+            diff.starts_with(
+                "--- handbooks/a.muster (before)\n+++ handbooks/a.muster (formatted)\n"
+            ),
+            "{diff}"
+        );
+        assert!(
+            diff.contains("-actor   hrvp {kind office}\n+actor hrvp { kind office }\n"),
+            "{diff}"
+        );
+        assert_eq!(read(dir.path(), "handbooks/a.muster"), MESSY);
+    }
+
+    #[test]
+    fn standard_input_goes_to_standard_output() {
+        let dir = workspace();
+        let out = muster(dir.path(), &["fmt", "-"], Some(MESSY));
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(text(&out.stdout), TIDY);
+    }
+
+    #[test]
+    fn a_file_with_a_syntax_error_is_refused_and_untouched() {
+        let dir = workspace();
+        let broken = "actor   hrvp {kind office\n";
+        std::fs::write(dir.path().join("handbooks/a.muster"), broken).unwrap();
+        let out = muster(dir.path(), &["fmt", "handbooks"], None);
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("[E0001]"), "{stderr}");
+        assert!(
+            stderr.contains("`handbooks/a.muster` was not formatted"),
+            "{stderr}"
+        );
+        assert_eq!(read(dir.path(), "handbooks/a.muster"), broken);
+    }
+}
