@@ -56,9 +56,8 @@ fn describe(rule: Rule) -> String {
     }
     let text = match rule {
         Rule::EOI => "end of input",
-        Rule::ident | Rule::requirement | Rule::ident_list => "a name",
-        Rule::string | Rule::string_body => "a string",
-        Rule::label => "a label (a string)",
+        Rule::ident | Rule::requirement => "a name",
+        Rule::string => "a string",
         Rule::int => "an integer",
         Rule::unit => "a unit (such as `ships` or `officers`)",
         Rule::duration => "a duration (such as `90m`, `6h` or `1d12h`)",
@@ -157,12 +156,19 @@ fn one_of(items: &[String]) -> String {
     }
 }
 
-/// Builds the E0001 diagnostic for a pest error.
-pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
-    let at = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    }
+/// Builds the E0001 diagnostic for a pest error in the piece of `text`
+/// that starts at `base`.
+pub fn syntax_error(
+    file: FileId,
+    text: &str,
+    base: usize,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let at = (base
+        + match error.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        })
     .min(text.len());
     let mut positives: Vec<Rule> = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
@@ -213,7 +219,7 @@ pub fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) 
     let label_context = ordered.contains(&Rule::open_brace);
     let describe_here = |rule: Rule| {
         if rule == Rule::string && label_context {
-            describe(Rule::label)
+            "a label (a string)".to_owned()
         } else {
             describe(rule)
         }

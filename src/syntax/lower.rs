@@ -28,7 +28,11 @@ type Lowered<T> = Result<T, Stop>;
 
 pub struct Lowerer<'a> {
     file: FileId,
+    /// The whole file (doc comments are looked up in it).
     text: &'a str,
+    /// Where the piece being lowered starts in `text`: pest's offsets are
+    /// relative to the piece.
+    base: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -37,6 +41,7 @@ impl<'a> Lowerer<'a> {
         Lowerer {
             file,
             text,
+            base: 0,
             diagnostics: Vec::new(),
         }
     }
@@ -48,23 +53,28 @@ impl<'a> Lowerer<'a> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         let mut end = s.end();
-        let mut last = pair.clone();
-        // `string` is compound-atomic: its closing quote is not a token.
-        while last.as_rule() != Rule::string {
-            match last.clone().into_inner().next_back() {
-                Some(child) => {
-                    end = child.as_span().end();
-                    last = child;
+        if may_overrun(pair.as_rule()) {
+            let mut last = pair.clone();
+            while let Some(child) = last.clone().into_inner().next_back() {
+                end = child.as_span().end();
+                if !may_overrun(child.as_rule()) {
+                    break;
                 }
-                None => break,
+                last = child;
             }
         }
-        Span::new(self.file, s.start(), end)
+        Span::new(self.file, self.base + s.start(), self.base + end)
     }
 
-    pub fn file(&mut self, pair: Pair<'_, Rule>) -> Lowered<File> {
-        let span = self.span(&pair);
-        let mut declarations = Vec::new();
+    /// Lowers the `file` pair of the piece of text that starts at `base`,
+    /// appending its declarations.
+    pub fn piece(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        base: usize,
+        declarations: &mut Vec<Declaration>,
+    ) -> Lowered<()> {
+        self.base = base;
         for decl in pair.into_inner() {
             match decl.as_rule() {
                 Rule::declaration => {
@@ -75,7 +85,7 @@ impl<'a> Lowerer<'a> {
                 other => return Err(unexpected(other)),
             }
         }
-        Ok(File { declarations, span })
+        Ok(())
     }
 
     fn declaration(&mut self, pair: Pair<'_, Rule>) -> Lowered<Declaration> {
@@ -146,6 +156,7 @@ impl<'a> Lowerer<'a> {
                         other => return Err(unexpected(other)),
                     }
                 }
+                items.shrink_to_fit();
                 Declaration::Procedure(Procedure {
                     doc,
                     id,
@@ -197,8 +208,8 @@ impl<'a> Lowerer<'a> {
         inner: &mut std::iter::Peekable<Pairs<'_, Rule>>,
     ) -> Lowered<Option<StrLit>> {
         match inner.peek() {
-            Some(p) if p.as_rule() == Rule::label => {
-                let label = one(p.clone().into_inner())?;
+            Some(p) if p.as_rule() == Rule::string => {
+                let label = p.clone();
                 inner.next();
                 Ok(Some(self.string(label)?))
             }
@@ -225,6 +236,8 @@ impl<'a> Lowerer<'a> {
                 other => return Err(unexpected(other)),
             }
         }
+        // Trees of large handbooks are kept whole while checking: no slack.
+        attrs.shrink_to_fit();
         Ok(attrs)
     }
 
@@ -287,13 +300,13 @@ impl<'a> Lowerer<'a> {
             | AttrName::After
             | AttrName::Notify
             | AttrName::Activates => {
-                let list = expect(inner.next(), Rule::ident_list)?;
-                AttrValue::Names(
-                    list.into_inner()
-                        .filter(|p| p.as_rule() == Rule::ident)
-                        .map(|p| self.ident(p))
-                        .collect(),
-                )
+                let mut names: Vec<Ident> = inner
+                    .by_ref()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.ident(p))
+                    .collect();
+                names.shrink_to_fit();
+                AttrValue::Names(names)
             }
             AttrName::Capacity => {
                 let amount = self.int(expect(inner.next(), Rule::int)?);
@@ -310,6 +323,7 @@ impl<'a> Lowerer<'a> {
                         reqs.push(self.requirement(p)?);
                     }
                 }
+                reqs.shrink_to_fit();
                 AttrValue::Requirements(reqs)
             }
             AttrName::When => {
@@ -684,12 +698,14 @@ impl<'a> Lowerer<'a> {
 
     fn string(&mut self, pair: Pair<'_, Rule>) -> Lowered<StrLit> {
         let span = self.span(&pair);
-        let body = one(pair.into_inner())?;
-        let body_start = body.as_span().start();
-        let (value, errors) = literal::unescape(body.as_str());
+        // The body is between the quotes.
+        let text = pair.as_str();
+        let body = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+        let body_start = span.start + 1;
+        let (value, errors) = literal::unescape(body);
         for error in errors {
             let at = Span::new(self.file, body_start + error.start, body_start + error.end);
-            let escape = &body.as_str()[error.start..error.end];
+            let escape = body.get(error.start..error.end).unwrap_or("");
             self.diagnostics.push(
                 Diagnostic::error(
                     Code::E0002,
@@ -704,6 +720,38 @@ impl<'a> Lowerer<'a> {
         }
         Ok(StrLit { value, span })
     }
+}
+
+/// Whether a rule of the grammar ends in a repetition or an option, so that
+/// its span may take in trailing whitespace and comments.
+fn may_overrun(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::attr_members
+            | Rule::attr_support
+            | Rule::attr_after
+            | Rule::attr_notify
+            | Rule::attr_activates
+            | Rule::attr_resources
+            | Rule::attr_requires
+            | Rule::attr_when
+            | Rule::requirement
+            | Rule::expr
+            | Rule::and_expr
+            | Rule::not_expr
+            | Rule::cmp
+            | Rule::atom
+            | Rule::fact
+            | Rule::fact_type
+            | Rule::enum_type
+            | Rule::procedure_item
+            | Rule::trigger_attr
+            | Rule::step_attr
+            | Rule::actor_attr
+            | Rule::resource_attr
+            | Rule::handbook_attr
+            | Rule::declaration
+    )
 }
 
 fn unexpected(rule: Rule) -> Stop {

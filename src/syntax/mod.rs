@@ -94,23 +94,41 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
             ],
         };
     }
-    let mut pairs = match MusterParser::parse(Rule::file, text) {
-        Ok(pairs) => pairs,
-        Err(e) => {
-            return Parsed {
-                ast: None,
-                diagnostics: vec![error::syntax_error(file, text, &e)],
-            };
-        }
-    };
+    // One top-level declaration at a time: pest keeps every token of what
+    // it parses until it is lowered, so small pieces keep memory small.
+    let mut starts = scan::declaration_starts(text);
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
     let mut lowerer = lower::Lowerer::new(file, text);
-    let result = match pairs.next() {
-        Some(pair) => lowerer.file(pair),
-        None => Err(lower::Stop::Bug("no file rule".into())),
-    };
+    let mut declarations = Vec::new();
+    let mut result = Ok(());
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(text.len());
+        let piece = &text[start..end];
+        let mut pairs = match MusterParser::parse(Rule::file, piece) {
+            Ok(pairs) => pairs,
+            Err(e) => {
+                return Parsed {
+                    ast: None,
+                    diagnostics: vec![error::syntax_error(file, text, start, &e)],
+                };
+            }
+        };
+        result = match pairs.next() {
+            Some(pair) => lowerer.piece(pair, start, &mut declarations),
+            None => Err(lower::Stop::Bug("no file rule".into())),
+        };
+        if result.is_err() {
+            break;
+        }
+    }
     let mut diagnostics = lowerer.diagnostics;
     let ast = match result {
-        Ok(ast) => Some(ast),
+        Ok(()) => Some(ast::File {
+            declarations,
+            span: Span::new(file, 0, text.len()),
+        }),
         Err(lower::Stop::Reported) => None,
         Err(lower::Stop::Bug(what)) => {
             diagnostics.push(internal_error(file, what));

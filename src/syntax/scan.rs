@@ -149,6 +149,59 @@ pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
     result
 }
 
+/// Where each top-level declaration may start: a declaration keyword
+/// (`handbook use actor resource fact procedure`) as a whole word outside
+/// strings, comments and brackets. Parsing a file one such piece at a time
+/// keeps pest's token queue small; in a file with unbalanced brackets the
+/// pieces are simply larger.
+pub fn declaration_starts(text: &str) -> Vec<usize> {
+    const KEYWORDS: [&[u8]; 6] = [
+        b"handbook",
+        b"use",
+        b"actor",
+        b"resource",
+        b"fact",
+        b"procedure",
+    ];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = match string_end(bytes, i) {
+                    Ok(e) | Err(e) => e,
+                };
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i += text[i..].find('\n').unwrap_or(text.len() - i);
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(text.len(), |c| i + 2 + c + 2);
+                continue;
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            b if is_word_byte(b) => {
+                let len = bytes[i..].iter().take_while(|&&b| is_word_byte(b)).count();
+                if depth == 0 && KEYWORDS.contains(&&bytes[i..i + len]) {
+                    out.push(i);
+                }
+                i += len;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The byte ranges of every comment (`//…` to the end of its line, without
 /// the line break, or `/* … */`), in order, skipping strings.
 pub fn comments(text: &str) -> Vec<(usize, usize)> {
@@ -243,6 +296,18 @@ mod tests {
         let b = brackets(text, text.len(), 1);
         assert_eq!(b.too_deep, text.find('['));
         assert_eq!(b.open_braces, vec![text.rfind('{').unwrap()]);
+    }
+
+    #[test]
+    fn declarations_start_at_top_level_keywords_only() {
+        let text =
+            "// actor\nactor a { note \"use\" }\nfact f: x | y procedure p { step s {} }use \"b\"";
+        let starts: Vec<&str> = declaration_starts(text)
+            .iter()
+            .map(|&i| &text[i..i + 3])
+            .collect();
+        assert_eq!(starts, ["act", "fac", "pro", "use"]);
+        assert!(declaration_starts("actors useful").is_empty());
     }
 
     #[test]

@@ -1,0 +1,65 @@
+//! Development tasks: `cargo run -p xtask --release -- <task>`.
+//!
+//! - `gen [--procedures N] [--steps M] [--seed S] -o FILE`: write a large
+//!   valid handbook (default: the reference size, 1,000 × 10).
+//! - `read-json FILE`: read a JSON file into a `serde_json::Value`, the
+//!   baseline of the side-by-side run.
+//! - `perf [--runs K] [--out DIR]`: the side-by-side performance run of
+//!   `docs/PERFORMANCE.md`; prints a Markdown table.
+
+mod generate;
+mod perf;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |name: &str, default: usize| {
+        flag(&args, name).map_or(Ok(default), |v| {
+            v.parse::<usize>()
+                .map_err(|_| format!("{name} needs a number"))
+        })
+    };
+    let result = match args.first().map(String::as_str) {
+        Some("gen") => (|| {
+            let size = generate::Size {
+                procedures: number("--procedures", generate::Size::REFERENCE.procedures)?,
+                steps: number("--steps", generate::Size::REFERENCE.steps)?,
+            };
+            let seed = number("--seed", 42)? as u64;
+            let out = flag(&args, "-o").ok_or("gen needs -o FILE")?;
+            std::fs::write(&out, generate::handbook(size, seed)).map_err(|e| format!("{out}: {e}"))
+        })(),
+        Some("read-json") => (|| {
+            let path = args.get(1).ok_or("read-json needs a FILE")?;
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let value: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            // Use the value, so that the parse cannot be optimised away.
+            if value.is_null() {
+                return Err("empty document".into());
+            }
+            Ok(())
+        })(),
+        Some("perf") => (|| {
+            let runs = number("--runs", 5)?;
+            let out = PathBuf::from(flag(&args, "--out").unwrap_or_else(|| "target/perf".into()));
+            perf::run(runs, &out)
+        })(),
+        _ => Err("usage: xtask gen|read-json|perf (see xtask/src/main.rs)".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
