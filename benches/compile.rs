@@ -23,7 +23,8 @@ const FACTORS: [f64; 2] = [0.1, 1.0];
 
 fn text(factor: f64) -> &'static str {
     static TEXTS: OnceLock<[String; 2]> = OnceLock::new();
-    let texts = TEXTS.get_or_init(|| FACTORS.map(|f| generate::handbook(Size::REFERENCE.scaled(f), 42)));
+    let texts =
+        TEXTS.get_or_init(|| FACTORS.map(|f| generate::handbook(Size::REFERENCE.scaled(f), 42)));
     &texts[usize::from(factor >= 1.0)]
 }
 

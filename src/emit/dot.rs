@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 
 use super::Options;
 use crate::plan::{Plan, Procedure, Step};
-use crate::syntax::literal::format_minutes;
 
 /// Quotes `text` as a DOT string: backslashes, quotes and line breaks are
 /// escaped, and `<`, `>`, `&` become entities so Graphviz shows them as
@@ -34,10 +33,6 @@ pub fn quote(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn minutes(m: u64) -> String {
-    format_minutes(m)
 }
 
 fn trigger_node(procedure: &str, trigger: &str) -> String {
@@ -77,18 +72,7 @@ pub fn render(plan: &Plan, options: &Options) -> String {
         let _ = writeln!(out, "  // Resources");
     }
     for resource in &plan.resources {
-        let mut label = resource.label.clone();
-        if let Some(capacity) = &resource.capacity {
-            let _ = write!(label, "\n{} {}", capacity.amount, capacity.unit);
-        }
-        if resource.ready_minutes > 0 {
-            let _ = write!(
-                label,
-                "\nready {}",
-                minutes(u64::from(resource.ready_minutes))
-            );
-        }
-        let _ = write!(label, "\nprovider: {}", resource.provider);
+        let label = super::resource_text(resource);
         let _ = writeln!(
             out,
             "  {} [shape=cylinder, style=filled, fillcolor=\"#fff4d6\", label={}];",
@@ -102,27 +86,6 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     write_legend(&mut out);
     let _ = writeln!(out, "}}");
     out
-}
-
-fn step_label(step: &Step) -> String {
-    let mut label = step.label.clone();
-    if step.label != step.id {
-        let _ = write!(label, "\n({})", step.id);
-    }
-    let _ = write!(label, "\nowner: {}", step.owner);
-    let mut timing = format!(
-        "{} → {}",
-        minutes(step.earliest_start_minutes),
-        minutes(step.earliest_finish_minutes)
-    );
-    if let Some(within) = step.within_minutes {
-        let _ = write!(timing, ", within {}", minutes(u64::from(within)));
-    }
-    let _ = write!(label, "\n{timing}");
-    if let Some(decision) = &step.decision {
-        let _ = write!(label, "\ndecision: {decision}");
-    }
-    label
 }
 
 fn write_procedure(
@@ -139,24 +102,12 @@ fn write_procedure(
         "  subgraph {} {{",
         quote(&format!("cluster_procedure_{index}"))
     );
-    let mut title = procedure.label.clone();
-    let _ = write!(
-        title,
-        "\n{} · {}",
-        procedure.id,
-        minutes(procedure.duration_minutes)
-    );
-    if let Some(lead) = &procedure.lead {
-        let _ = write!(title, " · lead: {lead}");
-    }
+    let title = super::procedure_title(procedure);
     let _ = writeln!(out, "    label={};", quote(&title));
     let _ = writeln!(out, "    style=\"rounded\"; color=\"#555555\";");
 
     for trigger in &procedure.triggers {
-        let label = format!(
-            "{}\nwhen {}\nlead: {}",
-            trigger.label, trigger.condition, trigger.lead
-        );
+        let label = super::trigger_text(trigger);
         let _ = writeln!(
             out,
             "    {} [shape=hexagon, style=filled, fillcolor=\"#e6f0ff\", label={}];",
@@ -177,23 +128,11 @@ fn write_procedure(
             out,
             "{indent}{} [shape=box, {style}, label={}];",
             step_node(p, &step.id),
-            quote(&step_label(step))
+            quote(&super::step_text(step))
         );
     };
     if options.lanes {
-        // One lane per owner, in the order owners first appear.
-        let mut owners: Vec<&str> = Vec::new();
-        for step in &procedure.steps {
-            if !owners.contains(&step.owner.as_str()) {
-                owners.push(&step.owner);
-            }
-        }
-        for (lane, owner) in owners.iter().enumerate() {
-            let label = plan
-                .actors
-                .iter()
-                .find(|a| a.id == *owner)
-                .map_or_else(|| owner.to_string(), |a| a.label.clone());
+        for (lane, (label, steps)) in super::lanes(plan, procedure).iter().enumerate() {
             let _ = writeln!(
                 out,
                 "    subgraph {} {{",
@@ -202,10 +141,10 @@ fn write_procedure(
             let _ = writeln!(
                 out,
                 "      label={}; style=\"dashed\"; color=\"#999999\";",
-                quote(&label)
+                quote(label)
             );
-            for step in procedure.steps.iter().filter(|s| s.owner == *owner) {
-                write_step(out, step, "      ");
+            for &s in steps {
+                write_step(out, &procedure.steps[s], "      ");
             }
             let _ = writeln!(out, "    }}");
         }
@@ -251,40 +190,44 @@ fn write_procedure(
 }
 
 fn write_resource_edges(out: &mut String, plan: &Plan) {
-    let mut any = false;
+    // (resource, node, amount, whether the node only mobilises it)
+    let mut edges: Vec<(&str, String, String, bool)> = Vec::new();
     for procedure in &plan.procedures {
         for trigger in &procedure.triggers {
-            for mobilised in &trigger.resources {
-                if !any {
-                    let _ = writeln!(out);
-                    let _ = writeln!(out, "  // What mobilises and requires each resource");
-                    any = true;
-                }
-                let _ = writeln!(
-                    out,
-                    "  {} -> {} [style=dashed, arrowhead=none, color=\"#b8860b\", label={}];",
-                    resource_node(&mobilised.resource),
-                    trigger_node(&procedure.id, &trigger.id),
-                    quote(&amount_text(mobilised.amount, mobilised.unit.as_deref()))
-                );
+            for m in &trigger.resources {
+                let node = trigger_node(&procedure.id, &trigger.id);
+                edges.push((
+                    &m.resource,
+                    node,
+                    amount_text(m.amount, m.unit.as_deref()),
+                    true,
+                ));
             }
         }
         for step in &procedure.steps {
-            for required in &step.requires {
-                if !any {
-                    let _ = writeln!(out);
-                    let _ = writeln!(out, "  // What mobilises and requires each resource");
-                    any = true;
-                }
-                let _ = writeln!(
-                    out,
-                    "  {} -> {} [style=dashed, color=\"#b8860b\", label={}];",
-                    resource_node(&required.resource),
-                    step_node(&procedure.id, &step.id),
-                    quote(&amount_text(required.amount, required.unit.as_deref()))
-                );
+            for r in &step.requires {
+                let node = step_node(&procedure.id, &step.id);
+                edges.push((
+                    &r.resource,
+                    node,
+                    amount_text(r.amount, r.unit.as_deref()),
+                    false,
+                ));
             }
         }
+    }
+    if !edges.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  // What mobilises and requires each resource");
+    }
+    for (resource, node, amount, mobilises) in edges {
+        let head = if mobilises { ", arrowhead=none" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {} -> {node} [style=dashed{head}, color=\"#b8860b\", label={}];",
+            resource_node(resource),
+            quote(&amount)
+        );
     }
 }
 

@@ -15,7 +15,6 @@ use std::fmt::Write as _;
 
 use super::Options;
 use crate::plan::{Plan, Step};
-use crate::syntax::literal::format_minutes;
 
 /// A Mermaid label: the text in double quotes, with line breaks as `<br>`
 /// and every character that could mean something to Mermaid or to HTML as
@@ -59,10 +58,6 @@ pub fn label(text: &str) -> String {
     out
 }
 
-fn minutes(m: u64) -> String {
-    format_minutes(m)
-}
-
 /// Renders a plan as a Mermaid flowchart.
 pub fn render(plan: &Plan, options: &Options) -> String {
     let mut out = String::new();
@@ -87,48 +82,20 @@ pub fn render(plan: &Plan, options: &Options) -> String {
                 .position(|x| x.id == s)
                 .map(|i| format!("S{p}_{i}"))
         };
-        let mut title = procedure.label.clone();
-        let _ = write!(
-            title,
-            "\n{} · {}",
-            procedure.id,
-            minutes(procedure.duration_minutes)
-        );
-        if let Some(lead) = &procedure.lead {
-            let _ = write!(title, " · lead: {lead}");
-        }
+        let title = super::procedure_title(procedure);
         let _ = writeln!(out, "  subgraph P{p}[{}]", label(&title));
         for (t, trigger) in procedure.triggers.iter().enumerate() {
-            let text = format!(
-                "{}\nwhen {}\nlead: {}",
-                trigger.label, trigger.condition, trigger.lead
-            );
+            let text = super::trigger_text(trigger);
             let _ = writeln!(out, "    T{p}_{t}{{{{{}}}}}", label(&text));
         }
         let write_step = |out: &mut String, s: usize, step: &Step, indent: &str| {
-            let _ = writeln!(out, "{indent}S{p}_{s}({})", label(&step_text(step)));
+            let _ = writeln!(out, "{indent}S{p}_{s}({})", label(&super::step_text(step)));
         };
         if options.lanes {
-            let mut owners: Vec<&str> = Vec::new();
-            for step in &procedure.steps {
-                if !owners.contains(&step.owner.as_str()) {
-                    owners.push(&step.owner);
-                }
-            }
-            for (lane, owner) in owners.iter().enumerate() {
-                let owner_label = plan
-                    .actors
-                    .iter()
-                    .find(|a| a.id == *owner)
-                    .map_or_else(|| owner.to_string(), |a| a.label.clone());
-                let _ = writeln!(out, "    subgraph L{p}_{lane}[{}]", label(&owner_label));
-                for (s, step) in procedure
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, x)| x.owner == *owner)
-                {
-                    write_step(&mut out, s, step, "      ");
+            for (lane, (owner, steps)) in super::lanes(plan, procedure).iter().enumerate() {
+                let _ = writeln!(out, "    subgraph L{p}_{lane}[{}]", label(owner));
+                for &s in steps {
+                    write_step(&mut out, s, &procedure.steps[s], "      ");
                 }
                 let _ = writeln!(out, "    end");
             }
@@ -187,18 +154,7 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     }
 
     for (r, resource) in plan.resources.iter().enumerate() {
-        let mut text = resource.label.clone();
-        if let Some(capacity) = &resource.capacity {
-            let _ = write!(text, "\n{} {}", capacity.amount, capacity.unit);
-        }
-        if resource.ready_minutes > 0 {
-            let _ = write!(
-                text,
-                "\nready {}",
-                minutes(u64::from(resource.ready_minutes))
-            );
-        }
-        let _ = write!(text, "\nprovider: {}", resource.provider);
+        let text = super::resource_text(resource);
         let _ = writeln!(out, "  R{r}[({})]", label(&text));
     }
 
@@ -239,27 +195,6 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     let _ = writeln!(out, "  class {} critical", critical_nodes.join(","));
     let _ = writeln!(out, "  class {} resource", resources.join(","));
     out
-}
-
-fn step_text(step: &Step) -> String {
-    let mut text = step.label.clone();
-    if step.label != step.id {
-        let _ = write!(text, "\n({})", step.id);
-    }
-    let _ = write!(text, "\nowner: {}", step.owner);
-    let mut timing = format!(
-        "{} → {}",
-        minutes(step.earliest_start_minutes),
-        minutes(step.earliest_finish_minutes)
-    );
-    if let Some(within) = step.within_minutes {
-        let _ = write!(timing, ", within {}", minutes(u64::from(within)));
-    }
-    let _ = write!(text, "\n{timing}");
-    if let Some(decision) = &step.decision {
-        let _ = write!(text, "\ndecision: {decision}");
-    }
-    text
 }
 
 /// A Mermaid comment (`%% …`) holds the rest of its line: line breaks and

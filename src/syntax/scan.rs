@@ -85,6 +85,49 @@ fn string_end(bytes: &[u8], at: usize) -> Result<usize, usize> {
     Err(bytes.len())
 }
 
+/// A string or a comment that starts at some offset.
+enum Skipped {
+    /// A string, closed or not; the offset after it.
+    String(usize),
+    /// A comment: where its text ends (a line comment before its line
+    /// break, without a `\r`) and the offset to go on from.
+    Comment { end: usize, next: usize },
+}
+
+/// The string or comment that starts at `i`, if any: the one place that
+/// knows how far each of them reaches.
+fn skip(text: &str, i: usize) -> Option<Skipped> {
+    let bytes = text.as_bytes();
+    match (bytes.get(i), bytes.get(i + 1)) {
+        (Some(b'"'), _) => Some(Skipped::String(match string_end(bytes, i) {
+            Ok(e) | Err(e) => e,
+        })),
+        (Some(b'/'), Some(b'/')) => {
+            let next = text[i..].find('\n').map_or(text.len(), |n| i + n);
+            let end = if bytes[next - 1] == b'\r' {
+                next - 1
+            } else {
+                next
+            };
+            Some(Skipped::Comment { end, next })
+        }
+        (Some(b'/'), Some(b'*')) => {
+            let end = text[i + 2..]
+                .find("*/")
+                .map_or(text.len(), |c| i + 2 + c + 2);
+            Some(Skipped::Comment { end, next: end })
+        }
+        _ => None,
+    }
+}
+
+/// The offset after the string or comment at `i`, if one starts there.
+fn skip_over(text: &str, i: usize) -> Option<usize> {
+    skip(text, i).map(|s| match s {
+        Skipped::String(next) | Skipped::Comment { next, .. } => next,
+    })
+}
+
 /// The result of one pass over a file's brackets.
 #[derive(Debug, Default)]
 pub struct Brackets {
@@ -105,26 +148,11 @@ pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
     let mut depth = 0usize;
     let mut i = 0;
     while i < end {
+        if let Some(next) = skip_over(text, i) {
+            i = next;
+            continue;
+        }
         match bytes[i] {
-            b'"' => {
-                i = match string_end(bytes, i) {
-                    Ok(e) | Err(e) => e,
-                };
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < end && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                match text[i + 2..].find("*/") {
-                    Some(close) => i = i + 2 + close + 2,
-                    None => i = end,
-                }
-                continue;
-            }
             b'(' | b'[' => {
                 depth += 1;
                 if depth > max_depth && result.too_deep.is_none() {
@@ -168,23 +196,11 @@ pub fn declaration_starts(text: &str) -> Vec<usize> {
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(next) = skip_over(text, i) {
+            i = next;
+            continue;
+        }
         match bytes[i] {
-            b'"' => {
-                i = match string_end(bytes, i) {
-                    Ok(e) | Err(e) => e,
-                };
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i += text[i..].find('\n').unwrap_or(text.len() - i);
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..]
-                    .find("*/")
-                    .map_or(text.len(), |c| i + 2 + c + 2);
-                continue;
-            }
             b'{' | b'(' | b'[' => depth += 1,
             b'}' | b')' | b']' => depth = depth.saturating_sub(1),
             b if is_word_byte(b) => {
@@ -205,34 +221,16 @@ pub fn declaration_starts(text: &str) -> Vec<usize> {
 /// The byte ranges of every comment (`//…` to the end of its line, without
 /// the line break, or `/* … */`), in order, skipping strings.
 pub fn comments(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i = match string_end(bytes, i) {
-                    Ok(e) | Err(e) => e,
-                };
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                let end = if end > i && bytes[end - 1] == b'\r' {
-                    end - 1
-                } else {
-                    end
-                };
+    while i < text.len() {
+        match skip(text, i) {
+            Some(Skipped::String(next)) => i = next,
+            Some(Skipped::Comment { end, next }) => {
                 out.push((i, end));
-                i = end;
+                i = next;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..]
-                    .find("*/")
-                    .map_or(text.len(), |c| i + 2 + c + 2);
-                out.push((i, end));
-                i = end;
-            }
-            _ => i += 1,
+            None => i += 1,
         }
     }
     out
@@ -251,14 +249,8 @@ pub fn previous_token(text: &str, at: usize) -> Option<(usize, Found)> {
             i += 1;
             continue;
         }
-        if text[i..].starts_with("//") {
-            i += text[i..].find('\n').unwrap_or(text.len() - i);
-            continue;
-        }
-        if text[i..].starts_with("/*") {
-            i = text[i + 2..]
-                .find("*/")
-                .map_or(text.len(), |c| i + 2 + c + 2);
+        if let Some(Skipped::Comment { next, .. }) = skip(text, i) {
+            i = next;
             continue;
         }
         let found = token_at(text, i);
