@@ -55,6 +55,23 @@ fn a_directory_compiles_the_files_no_other_file_uses() {
 }
 
 #[test]
+fn files_named_together_are_checked_together() {
+    // As a shell glob would name them: the catalogue is used by the other
+    // two, so it is not a handbook of its own and nothing is unused.
+    let dir = handbooks();
+    let out = muster(
+        dir.path(),
+        &[
+            "check",
+            "handbooks/art42.muster",
+            "handbooks/catalogue.muster",
+            "handbooks/ucpm.muster",
+        ],
+    );
+    assert_eq!(stdout(&out), "checked 3 files: no problems\n");
+}
+
+#[test]
 fn a_name_no_handbook_uses_is_reported_once() {
     let dir = handbooks();
     write(

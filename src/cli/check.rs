@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{EXIT_USAGE, ReportArgs, findings_status, report};
+use crate::Session;
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::source::{FileId, SourceMap};
-use crate::{Options, Session};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -69,47 +69,95 @@ fn handbooks_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-/// Checks one command-line input; the session holds the files read.
-fn check_input(path: &Path, root: Option<&PathBuf>) -> Result<(Session, Vec<Diagnostic>), String> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {}", io_reason(&e)))?;
-        let root = root.cloned().unwrap_or_default();
-        let mut session = Session::new(&root).map_err(|e| {
-            format!(
-                "cannot use the root `{}`: {}",
-                root.display(),
-                io_reason(&e)
-            )
-        })?;
-        let entry = session.load_bytes("<stdin>", bytes);
-        let diagnostics = check_entries(&session, &[entry]);
-        return Ok((session, diagnostics));
+/// The inputs of a run, grouped so that files which may use each other are
+/// checked together: files under one root (their own directory, or
+/// `--root`), and the `*.muster` files of a directory, form one group.
+enum Group {
+    Stdin,
+    Files { root: PathBuf, files: Vec<PathBuf> },
+}
+
+fn groups(inputs: &[PathBuf], root: Option<&PathBuf>) -> Result<Vec<Group>, String> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut add = |group_root: PathBuf, new: Vec<PathBuf>| {
+        let existing = groups.iter_mut().find_map(|g| match g {
+            Group::Files { root, files } if *root == group_root => Some(files),
+            _ => None,
+        });
+        match existing {
+            Some(files) => {
+                for file in new {
+                    if !files.contains(&file) {
+                        files.push(file);
+                    }
+                }
+            }
+            None => groups.push(Group::Files {
+                root: group_root,
+                files: new,
+            }),
+        }
+    };
+    let mut stdin = false;
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            stdin = true;
+            continue;
+        }
+        let meta = std::fs::metadata(input)
+            .map_err(|e| format!("cannot read `{}`: {}", input.display(), io_reason(&e)))?;
+        if meta.is_dir() {
+            let files = handbooks_in(input)?;
+            add(root.cloned().unwrap_or_else(|| input.clone()), files);
+        } else {
+            let parent = input.parent().map(Path::to_path_buf).unwrap_or_default();
+            add(root.cloned().unwrap_or(parent), vec![input.clone()]);
+        }
     }
-    let meta = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read `{}`: {}", path.display(), io_reason(&e)))?;
+    if stdin {
+        groups.push(Group::Stdin);
+    }
+    Ok(groups)
+}
+
+/// Checks one group; the session holds the files read.
+fn check_group(
+    group: &Group,
+    root: Option<&PathBuf>,
+) -> Result<(Session, Vec<Diagnostic>), String> {
     let cannot_read =
         |p: &Path, e: std::io::Error| format!("cannot read `{}`: {}", p.display(), io_reason(&e));
-    if !meta.is_dir() {
-        let options = Options {
-            root: root.cloned(),
-        };
-        let mut session = Session::for_entry(path, &options).map_err(|e| cannot_read(path, e))?;
-        let entry = session.load_entry(path).map_err(|e| cannot_read(path, e))?;
-        let diagnostics = check_entries(&session, &[entry]);
-        return Ok((session, diagnostics));
+    match group {
+        Group::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {}", io_reason(&e)))?;
+            let root = root.cloned().unwrap_or_default();
+            let mut session = Session::new(&root).map_err(|e| {
+                format!(
+                    "cannot use the root `{}`: {}",
+                    root.display(),
+                    io_reason(&e)
+                )
+            })?;
+            let entry = session.load_bytes("<stdin>", bytes);
+            let diagnostics = check_entries(&session, &[entry]);
+            Ok((session, diagnostics))
+        }
+        Group::Files { root, files } => {
+            let mut session = Session::new(root).map_err(|e| cannot_read(root, e))?;
+            let mut ids = Vec::with_capacity(files.len());
+            for file in files {
+                let id = session.load_entry(file).map_err(|e| cannot_read(file, e))?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let diagnostics = check_entries(&session, &ids);
+            Ok((session, diagnostics))
+        }
     }
-    let files = handbooks_in(path)?;
-    let root = root.cloned().unwrap_or_else(|| path.to_path_buf());
-    let mut session = Session::new(&root).map_err(|e| cannot_read(&root, e))?;
-    let mut ids = Vec::with_capacity(files.len());
-    for file in &files {
-        ids.push(session.load_entry(file).map_err(|e| cannot_read(file, e))?);
-    }
-    let diagnostics = check_entries(&session, &ids);
-    Ok((session, diagnostics))
 }
 
 /// Compiles the handbooks among `candidates`: those that no other
@@ -181,11 +229,18 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         &args.files[..]
     };
+    let groups = match groups(inputs, args.root.as_ref()) {
+        Ok(groups) => groups,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut failed = false;
-    for input in inputs {
-        match check_input(input, args.root.as_ref()) {
+    for group in &groups {
+        match check_group(group, args.root.as_ref()) {
             Ok((session, mut found)) => {
                 let map = sources.absorb(session.sources);
                 for d in &mut found {
