@@ -2,71 +2,18 @@
 //! the project ships is formatted idempotently, without losing a comment or
 //! changing a meaning; examples and valid fixtures are fixed points.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use muster::source::{SourceFile, SourceMap};
+use common::{comments, meaning};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn format(name: &str, text: &str) -> Result<String, Vec<muster::diagnostic::Diagnostic>> {
-    let mut sources = SourceMap::new();
-    let id = sources.add(SourceFile::new(name, text));
-    muster::fmt::format_source(&sources, id)
-}
-
-/// The tree as JSON without spans, parentheses or anything else that
-/// layout may change: what the file means.
-fn meaning(text: &str) -> serde_json::Value {
-    let mut sources = SourceMap::new();
-    let id = sources.add(SourceFile::new("x.muster", text));
-    let parsed = muster::parse_source(&sources, id);
-    let mut value = serde_json::to_value(parsed.ast.expect("parses")).unwrap();
-    strip(&mut value);
-    value
-}
-
-fn is_span(value: &serde_json::Value) -> bool {
-    value.get("file").is_some() && value.get("start").is_some() && value.get("end").is_some()
-}
-
-fn strip(value: &mut serde_json::Value) {
-    if is_span(value) {
-        *value = serde_json::Value::Null;
-        return;
-    }
-    match value {
-        serde_json::Value::Object(map) => {
-            map.retain(|k, _| !k.ends_with("span"));
-            // A parenthesised expression means its inner one.
-            if let Some(inner) = map
-                .get_mut("Paren")
-                .and_then(|p| p.get_mut("inner"))
-                .map(|i| i.take())
-            {
-                *value = inner;
-                strip(value);
-                return;
-            }
-            map.values_mut().for_each(strip);
-        }
-        serde_json::Value::Array(items) => {
-            // Spans inside tuple variants (`ActorKind(kind, span)`).
-            items.retain(|item| !is_span(item));
-            items.iter_mut().for_each(strip);
-        }
-        _ => {}
-    }
-}
-
-fn comments(text: &str) -> Vec<String> {
-    let mut found: Vec<String> = muster::syntax::comments(text)
-        .into_iter()
-        .map(|(s, e)| text[s..e].replace("\r\n", "\n"))
-        .collect();
-    found.sort();
-    found
+fn format(_name: &str, text: &str) -> Result<String, Vec<muster::diagnostic::Diagnostic>> {
+    common::format(text)
 }
 
 /// Every `.muster` file below `dir`.

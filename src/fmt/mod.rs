@@ -40,6 +40,9 @@ pub fn format(text: &str, file: &File) -> String {
         out: String::with_capacity(text.len() + text.len() / 8),
         last_end: 0,
         block_start: true,
+        line_level: 0,
+        line_comment_open: false,
+        doc_guard: false,
     };
     if text.starts_with('\u{feff}') {
         printer.out.push('\u{feff}');
@@ -67,6 +70,15 @@ struct Printer<'a> {
     last_end: usize,
     /// Nothing has been written in the current block yet.
     block_start: bool,
+    /// The indentation of the line being written.
+    line_level: usize,
+    /// The line being written ends in a `//` comment: anything more must
+    /// go on a new line.
+    line_comment_open: bool,
+    /// The last line written is a `///` comment that was no doc comment
+    /// where it stood: a declaration must not follow it directly, or it
+    /// would become its doc.
+    doc_guard: bool,
 }
 
 /// A member of a block, for layout.
@@ -91,14 +103,87 @@ impl<'a> Printer<'a> {
         self.text.get(start..end).unwrap_or("")
     }
 
-    /// Source text with CRLF line ends made LF.
+    /// Source text as written, with LF line ends and no whitespace at the
+    /// end of a line.
     fn verbatim(&self, start: usize, end: usize) -> String {
-        self.slice(start, end).replace("\r\n", "\n")
+        self.slice(start, end)
+            .split('\n')
+            .map(|line| line.trim_end_matches([' ', '\t', '\r']))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     fn indent(&mut self, level: usize) {
+        self.line_level = level;
         for _ in 0..level {
             self.out.push_str("  ");
+        }
+    }
+
+    fn newline(&mut self) {
+        self.out.push('\n');
+        self.line_comment_open = false;
+    }
+
+    /// Before a declaration's first line: keeps a stray `///` line above
+    /// from becoming its doc, with a blank line.
+    fn guard_doc(&mut self) {
+        if self.doc_guard && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+        self.doc_guard = false;
+    }
+
+    /// Appends the next comment (`start..end`) to the line being written,
+    /// or to a new line at `continuation` when the line already ends in a
+    /// `//` comment.
+    fn append_comment(&mut self, start: usize, end: usize, continuation: usize) {
+        let mut continued = false;
+        if self.line_comment_open {
+            self.newline();
+            self.indent(continuation);
+            continued = true;
+        } else if !self.out.ends_with('\n') && !self.out.ends_with(' ') && !self.out.is_empty() {
+            self.out.push(' ');
+        }
+        let comment = self.verbatim(start, end);
+        // A `///` comment that now starts a line was no doc comment where
+        // it stood (see `doc_guard`).
+        if continued {
+            self.doc_guard = comment.starts_with("///") && !comment.starts_with("////");
+        }
+        self.out.push_str(&comment);
+        self.line_comment_open = comment.starts_with("//");
+        self.next += 1;
+        self.last_end = end;
+    }
+
+    /// Appends the comments that follow `end` on the same source line,
+    /// with nothing but spaces between; `continuation` as for
+    /// [`Printer::append_comment`].
+    fn same_line_comments(&mut self, end: usize, continuation: usize) {
+        let mut from = end;
+        while let Some(&(start, comment_end)) = self.comments.get(self.next)
+            && start >= from
+            && self
+                .slice(from, start)
+                .chars()
+                .all(|c| c == ' ' || c == '\t')
+        {
+            self.append_comment(start, comment_end, continuation);
+            from = comment_end;
+        }
+    }
+
+    /// Appends every comment that starts before `until` (those inside a
+    /// declaration's header, which the header's words do not keep);
+    /// `continuation` as for [`Printer::append_comment`].
+    fn inner_comments(&mut self, until: usize, continuation: usize) {
+        while let Some(&(start, end)) = self.comments.get(self.next) {
+            if start >= until {
+                break;
+            }
+            self.append_comment(start, end, continuation);
         }
     }
 
@@ -115,43 +200,42 @@ impl<'a> Printer<'a> {
         }
     }
 
-    /// Writes, each on its own line at `level`, the comments that start
-    /// before `at`.
+    /// Writes the comments that start before `at` on lines of their own at
+    /// `level`; comments that share a source line stay on one line.
     fn leading(&mut self, at: usize, level: usize) {
         while let Some(&(start, end)) = self.comments.get(self.next) {
             if start >= at {
                 break;
             }
             self.separate(start);
+            // A doc line must not join a stray `///` line above it.
+            let text = self.slice(start, end);
+            if text.starts_with("///") && !text.starts_with("////") {
+                self.guard_doc();
+            }
+            self.doc_guard = false;
             self.indent(level);
-            let comment = self.verbatim(start, end);
-            self.out.push_str(&comment);
-            self.out.push('\n');
-            self.next += 1;
-            self.last_end = end;
+            self.append_comment(start, end, level);
+            self.same_line_comments(end, level);
+            self.newline();
             self.block_start = false;
         }
     }
 
-    /// Appends, on the current line, a comment that follows `end` on the
-    /// same source line with nothing but spaces between; then ends the
-    /// line.
-    fn end_line(&mut self, end: usize) {
+    /// Appends the comments that follow `end` on its source line, then ends
+    /// the line; a comment that cannot share it goes on the next line at
+    /// `continuation`.
+    fn end_line_at(&mut self, end: usize, continuation: usize) {
         self.last_end = self.last_end.max(end);
-        if let Some(&(start, comment_end)) = self.comments.get(self.next)
-            && start >= end
-            && self
-                .slice(end, start)
-                .chars()
-                .all(|c| c == ' ' || c == '\t')
-        {
-            self.out.push(' ');
-            let comment = self.verbatim(start, comment_end);
-            self.out.push_str(&comment);
-            self.next += 1;
-            self.last_end = comment_end;
-        }
-        self.out.push('\n');
+        self.same_line_comments(end, continuation);
+        self.newline();
+    }
+
+    /// [`Printer::end_line_at`] with comments continued at this line's
+    /// indentation.
+    fn end_line(&mut self, end: usize) {
+        let level = self.line_level;
+        self.end_line_at(end, level);
     }
 
     /// Whether a comment starts within `start..end`.
@@ -182,17 +266,21 @@ impl<'a> Printer<'a> {
         let span = decl.span();
         self.leading(span.start, 0);
         self.separate(span.start);
+        self.guard_doc();
         match decl {
             Declaration::Use(u) => {
+                self.indent(0);
                 self.out.push_str("use ");
                 self.out.push_str(&self.string(&u.path));
+                // A comment between its words moves to the end of the line.
+                self.inner_comments(span.end, 0);
                 self.end_line(span.end);
             }
             Declaration::Fact(f) => {
+                self.indent(0);
                 let line = format!("fact {}: {}", f.id.name, self.fact_type(&f.ty));
-                // A comment inside the declaration moves above it.
-                self.leading(span.end, 0);
                 self.out.push_str(&line);
+                self.inner_comments(span.end, 0);
                 self.end_line(span.end);
             }
             Declaration::Handbook(h) => {
@@ -250,11 +338,13 @@ impl<'a> Printer<'a> {
     ) {
         let close = end.saturating_sub(1);
         let open = self.open_brace(after_header, close);
-        // Comments between the header's words move above the block.
-        self.leading(open, level);
+        // Comments between the header's words move to the end of the
+        // header's line (so that the block's doc comment stays its own).
+        let header_comments = self.has_comment(0, open);
 
         let one_line = may_be_one_line
             && members.len() <= ONE_LINE_ATTRIBUTES
+            && !header_comments
             && !self.has_comment(open, close)
             && members.iter().all(|m| matches!(m, Member::Attribute(_)));
         if one_line {
@@ -281,12 +371,19 @@ impl<'a> Printer<'a> {
         self.indent(level);
         self.out.push_str(&header);
         self.out.push_str(" {");
-        self.end_line(open + 1);
+        // What follows `{` is inside the block.
+        self.inner_comments(open, level + 1);
+        self.end_line_at(open + 1, level + 1);
         self.block_start = true;
         for member in members {
             let start = member.start();
             self.leading(start, level + 1);
             self.separate(start);
+            if matches!(member, Member::Attribute(_)) {
+                self.doc_guard = false;
+            } else {
+                self.guard_doc();
+            }
             match member {
                 Member::Attribute(a) => {
                     self.indent(level + 1);
@@ -310,6 +407,7 @@ impl<'a> Printer<'a> {
             self.block_start = false;
         }
         self.leading(close, level + 1);
+        self.doc_guard = false;
         self.indent(level);
         self.out.push('}');
         self.end_line(end);

@@ -243,8 +243,9 @@ fn is_blank(text: &str) -> bool {
 /// The doc comment of a declaration that starts at byte `start`: the
 /// consecutive `///` lines directly above it (no blank line between), with
 /// `///` and one following space removed, joined with `\n`. `////` starts an
-/// ordinary comment.
-pub fn doc_before(text: &str, start: usize) -> Option<String> {
+/// ordinary comment. `is_comment(offset)` tells whether a comment really
+/// starts at `offset` (a `///` line inside a block comment is no doc).
+pub fn doc_before(text: &str, start: usize, is_comment: impl Fn(usize) -> bool) -> Option<String> {
     let before = text.get(..start)?;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     if !is_blank(&before[line_start..]) {
@@ -255,11 +256,17 @@ pub fn doc_before(text: &str, start: usize) -> Option<String> {
     while end > 0 {
         let newline = end - 1;
         let prev_start = before[..newline].rfind('\n').map_or(0, |i| i + 1);
-        let line = before[prev_start..newline]
+        let raw = &before[prev_start..newline];
+        let line = raw
             .trim_end_matches('\r')
             .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let offset = prev_start
+            + (raw.len()
+                - raw
+                    .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                    .len());
         match line.strip_prefix("///") {
-            Some(rest) if !rest.starts_with('/') => {
+            Some(rest) if !rest.starts_with('/') && is_comment(offset) => {
                 lines.push(rest.strip_prefix(' ').unwrap_or(rest));
                 end = prev_start;
             }
@@ -354,19 +361,28 @@ mod tests {
     fn doc_comments_are_the_triple_slash_lines_directly_above() {
         let text = "// plain\n/// One.\n///Two.\n  actor a { kind role }";
         let start = text.find("actor").unwrap();
-        assert_eq!(doc_before(text, start).as_deref(), Some("One.\nTwo."));
+        assert_eq!(
+            doc_before(text, start, |_| true).as_deref(),
+            Some("One.\nTwo.")
+        );
         let text = "/// Far.\n\nactor a { kind role }";
-        assert_eq!(doc_before(text, text.find("actor").unwrap()), None);
+        assert_eq!(
+            doc_before(text, text.find("actor").unwrap(), |_| true),
+            None
+        );
         let text = "//// Not doc.\nactor a { kind role }";
-        assert_eq!(doc_before(text, text.find("actor").unwrap()), None);
+        assert_eq!(
+            doc_before(text, text.find("actor").unwrap(), |_| true),
+            None
+        );
         let text = "/// Crlf.\r\nactor a {}";
         assert_eq!(
-            doc_before(text, text.find("actor").unwrap()).as_deref(),
+            doc_before(text, text.find("actor").unwrap(), |_| true).as_deref(),
             Some("Crlf.")
         );
         let text = "x { } /// no\nactor a {}";
         assert_eq!(
-            doc_before(text, text.find("actor").unwrap()).as_deref(),
+            doc_before(text, text.find("actor").unwrap(), |_| true).as_deref(),
             None
         );
     }

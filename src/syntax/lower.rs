@@ -33,6 +33,9 @@ pub struct Lowerer<'a> {
     /// Where the piece being lowered starts in `text`: pest's offsets are
     /// relative to the piece.
     base: usize,
+    /// Where the comments of `text` start, found when a doc comment is
+    /// first looked for.
+    comment_starts: std::cell::OnceCell<Vec<usize>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -42,6 +45,7 @@ impl<'a> Lowerer<'a> {
             file,
             text,
             base: 0,
+            comment_starts: std::cell::OnceCell::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -64,6 +68,21 @@ impl<'a> Lowerer<'a> {
             }
         }
         Span::new(self.file, self.base + s.start(), self.base + end)
+    }
+
+    /// The doc comment of the declaration that starts at `start`.
+    fn doc(&self, start: usize) -> Option<String> {
+        literal::doc_before(self.text, start, |offset| {
+            self.comment_starts
+                .get_or_init(|| {
+                    super::scan::comments(self.text)
+                        .into_iter()
+                        .map(|(s, _)| s)
+                        .collect()
+                })
+                .binary_search(&offset)
+                .is_ok()
+        })
     }
 
     /// Lowers the `file` pair of the piece of text that starts at `base`,
@@ -90,7 +109,7 @@ impl<'a> Lowerer<'a> {
 
     fn declaration(&mut self, pair: Pair<'_, Rule>) -> Lowered<Declaration> {
         let span = self.span(&pair);
-        let doc = literal::doc_before(self.text, span.start);
+        let doc = self.doc(span.start);
         let rule = pair.as_rule();
         let mut inner = pair.into_inner().peekable();
         // Skip the keyword.
@@ -171,7 +190,7 @@ impl<'a> Lowerer<'a> {
 
     fn trigger(&mut self, pair: Pair<'_, Rule>) -> Lowered<Trigger> {
         let span = self.span(&pair);
-        let doc = literal::doc_before(self.text, span.start);
+        let doc = self.doc(span.start);
         let mut inner = pair.into_inner().peekable();
         inner.next();
         let id = self.ident(expect(inner.next(), Rule::ident)?);
@@ -188,7 +207,7 @@ impl<'a> Lowerer<'a> {
 
     fn step(&mut self, pair: Pair<'_, Rule>) -> Lowered<Step> {
         let span = self.span(&pair);
-        let doc = literal::doc_before(self.text, span.start);
+        let doc = self.doc(span.start);
         let mut inner = pair.into_inner().peekable();
         inner.next();
         let id = self.ident(expect(inner.next(), Rule::ident)?);

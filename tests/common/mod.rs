@@ -1,0 +1,73 @@
+//! Helpers shared by the formatter's tests: formatting a text, what a text
+//! means, and its comments.
+
+use muster::diagnostic::Diagnostic;
+use muster::source::{SourceFile, SourceMap};
+
+/// Formats `text` as a file of its own.
+pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let mut sources = SourceMap::new();
+    let id = sources.add(SourceFile::new("x.muster", text));
+    muster::fmt::format_source(&sources, id)
+}
+
+/// The tree as JSON without spans, parentheses or anything else that
+/// layout may change: what the file means.
+pub fn meaning(text: &str) -> serde_json::Value {
+    let mut sources = SourceMap::new();
+    let id = sources.add(SourceFile::new("x.muster", text));
+    let parsed = muster::parse_source(&sources, id);
+    let mut value = serde_json::to_value(parsed.ast.expect("parses")).unwrap();
+    strip(&mut value);
+    value
+}
+
+fn is_span(value: &serde_json::Value) -> bool {
+    value.get("file").is_some() && value.get("start").is_some() && value.get("end").is_some()
+}
+
+fn strip(value: &mut serde_json::Value) {
+    if is_span(value) {
+        *value = serde_json::Value::Null;
+        return;
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|k, _| !k.ends_with("span"));
+            // A parenthesised expression means its inner one.
+            if let Some(inner) = map
+                .get_mut("Paren")
+                .and_then(|p| p.get_mut("inner"))
+                .map(|i| i.take())
+            {
+                *value = inner;
+                strip(value);
+                return;
+            }
+            map.values_mut().for_each(strip);
+        }
+        serde_json::Value::Array(items) => {
+            // Spans inside tuple variants (`ActorKind(kind, span)`).
+            items.retain(|item| !is_span(item));
+            items.iter_mut().for_each(strip);
+        }
+        _ => {}
+    }
+}
+
+/// The comments of `text`, sorted, as the formatter writes them: LF line
+/// ends and no whitespace at the end of a line.
+pub fn comments(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = muster::syntax::comments(text)
+        .into_iter()
+        .map(|(s, e)| {
+            text[s..e]
+                .split('\n')
+                .map(|line| line.trim_end_matches([' ', '\t', '\r']))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    found.sort();
+    found
+}
