@@ -2,6 +2,8 @@
 //! spans nest and stay in bounds, and the tree of the Article 42(7) example
 //! is pinned by a snapshot.
 
+mod common;
+
 use std::path::PathBuf;
 
 use muster::source::{SourceFile, SourceMap, Span};
@@ -9,20 +11,7 @@ use muster::syntax::ast::{AttrValue, Declaration, Expr, ProcedureItem};
 
 /// Every `.muster` file below `examples/`, in subfolders too.
 fn examples() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|x| x == "muster") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    common::files_below(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples"))
 }
 
 fn parse(name: &str, text: &str) -> muster::syntax::Parsed {

@@ -1,5 +1,10 @@
-//! Helpers shared by the formatter's tests: formatting a text, what a text
-//! means, and its comments.
+//! Helpers shared by the tests: the `.muster` files below a folder,
+//! formatting a text, what a text means, and its comments.
+
+// Each test crate uses some of them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
 
 use muster::diagnostic::Diagnostic;
 use muster::source::{SourceFile, SourceMap};
@@ -70,4 +75,22 @@ pub fn comments(text: &str) -> Vec<String> {
         .collect();
     found.sort();
     found
+}
+
+/// Every `.muster` file below `dir`, in subfolders too, sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "muster") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }
