@@ -36,10 +36,18 @@ fn the_readme_mermaid_diagram_is_current() {
 fn the_readme_language_example_is_valid_and_formatted() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let section = &readme[readme.find("## The language in one example").unwrap()..];
-    let example = section.split("```").nth(1).unwrap().trim_start_matches('\n');
+    let example = section
+        .split("```")
+        .nth(1)
+        .unwrap()
+        .trim_start_matches('\n');
     let mut sources = muster::source::SourceMap::new();
     let id = sources.add(muster::source::SourceFile::new("README.md", example));
     let compilation = muster::compile(&sources, id);
-    assert!(compilation.diagnostics.is_empty(), "{:?}", compilation.diagnostics);
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{:?}",
+        compilation.diagnostics
+    );
     assert_eq!(muster::fmt::format_source(&sources, id).unwrap(), example);
 }
