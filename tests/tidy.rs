@@ -22,7 +22,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
             if path.is_dir() {
                 if !matches!(
                     name.as_str(),
-                    "target" | "corpus" | "artifacts" | "coverage" | ".git"
+                    "target" | "corpus" | "artifacts" | "coverage" | ".git" | "node_modules"
                 ) {
                     stack.push(path);
                 }
