@@ -143,8 +143,6 @@ struct Checker<'a> {
     /// The attributes of declarations refused as duplicates: what they
     /// reference still counts as used.
     refused: Vec<&'a [Attribute]>,
-    /// Per procedure, what the rules need beyond the model.
-    contexts: Vec<procedures::Context>,
     model: Model,
 }
 

@@ -44,23 +44,20 @@ pub(super) struct StepContext {
 
 impl<'a> Checker<'a> {
     pub(super) fn check_procedures(&mut self) {
-        for i in 0..self.procedures.len() {
-            let (procedure, context) = self.resolve_procedure(self.procedures[i]);
-            self.model.procedures.push(procedure);
-            self.contexts.push(context);
-        }
-        for i in 0..self.model.procedures.len() {
-            // Taken out while checked, so that the rules can borrow the
-            // rest of the model.
-            let context = std::mem::replace(&mut self.contexts[i], placeholder_context());
-            let mut procedure = std::mem::replace(&mut self.model.procedures[i], placeholder());
+        // Every procedure is resolved before any is checked: `activates`
+        // may name a later one.
+        let resolved: Vec<(model::Procedure, Context)> = (0..self.procedures.len())
+            .map(|i| self.resolve_procedure(self.procedures[i]))
+            .collect();
+        // The rules read actors and resources of the model, never other
+        // procedures, so each is checked before it joins the model.
+        for (mut procedure, context) in resolved {
             self.trigger_rule(&procedure, &context);
             self.owners(&procedure, &context);
             self.schedule(&mut procedure, &context);
             self.check_over_commitment(&procedure);
             self.check_mobilised(&procedure, &context);
-            self.model.procedures[i] = procedure;
-            self.contexts[i] = context;
+            self.model.procedures.push(procedure);
         }
     }
 
@@ -704,30 +701,4 @@ impl<'a> Checker<'a> {
 enum ProcedureMember<'a> {
     Trigger(&'a ast::Trigger),
     Step(&'a ast::Step),
-}
-
-fn placeholder_context() -> Context {
-    Context {
-        id_span: Span::new(crate::source::FileId(0), 0, 0),
-        lead: Ref::Absent,
-        triggers: Vec::new(),
-        steps: Vec::new(),
-    }
-}
-
-/// An empty procedure, swapped in while the real one is checked.
-fn placeholder() -> model::Procedure {
-    model::Procedure {
-        id: String::new(),
-        label: String::new(),
-        doc: None,
-        note: None,
-        lead: None,
-        support: Vec::new(),
-        resources: Vec::new(),
-        triggers: Vec::new(),
-        steps: Vec::new(),
-        schedule: model::Schedule::default(),
-        span: Span::new(crate::source::FileId(0), 0, 0),
-    }
 }
