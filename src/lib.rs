@@ -33,7 +33,7 @@ mod suggest;
 pub mod syntax;
 
 use diagnostic::{Code, Diagnostic};
-pub use load::{Options, Output, Session, compile_file};
+pub use load::{Options, Output, Session, compile_bytes, compile_file};
 use source::{FileId, SourceFile, SourceMap, Span};
 
 /// Adds a file to `sources` from its raw bytes. A file that is not valid

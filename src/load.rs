@@ -33,6 +33,9 @@ pub struct Output {
     pub plan: Option<Plan>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
+    /// The canonical paths of every file read, so that an output can be
+    /// refused when it would overwrite one of them.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Output {
@@ -48,18 +51,17 @@ pub fn compile_file(path: impl AsRef<Path>, options: &Options) -> std::io::Resul
     let path = path.as_ref();
     let mut session = Session::for_entry(path, options)?;
     let entry = session.load_entry(path)?;
-    let compilation = session.compile(entry);
-    let mut diagnostics = session.parse_diagnostics(&compilation.files);
-    diagnostics.extend(compilation.diagnostics);
-    crate::diagnostic::sort(&mut diagnostics);
-    let plan = compilation
-        .model
-        .map(|m| plan::build(&m, &session.sources, &compilation.files));
-    Ok(Output {
-        plan,
-        diagnostics,
-        sources: session.sources,
-    })
+    Ok(session.output(entry))
+}
+
+/// Like [`compile_file`] for a handbook given as bytes (standard input,
+/// shown as `name`): its `use` paths are resolved against `options.root`,
+/// or the current directory.
+pub fn compile_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> std::io::Result<Output> {
+    let root = options.root.clone().unwrap_or_default();
+    let mut session = Session::new(&root)?;
+    let entry = session.load_bytes(name, bytes);
+    Ok(session.output(entry))
 }
 
 /// One compilation of a session: its files in output order (entry first,
@@ -114,6 +116,29 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
+/// `path` with its longest existing ancestor canonicalised (symbolic links
+/// resolved) and the rest appended as written, `.` and `..` taken away.
+fn resolve_existing_prefix(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            let mut out = canonical;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return normalise(&out);
+        }
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return normalise(path),
+        }
+    }
+}
+
 /// `path` below `root`, `/`-separated.
 fn relative(path: &Path, root: &Path) -> String {
     path.strip_prefix(root)
@@ -128,13 +153,82 @@ fn relative(path: &Path, root: &Path) -> String {
 fn io_words(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::PermissionDenied if error.get_ref().is_none() => {
+            "permission denied".to_owned()
+        }
         std::io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
         _ => {
             let text = error.to_string();
             text.split(" (os error").next().unwrap_or(&text).to_owned()
         }
     }
+}
+
+/// The largest handbook file Muster reads: 64 MiB, forty times the
+/// generated reference handbook of 1,000 procedures. A larger file is
+/// refused before it is read, so that no input can exhaust memory.
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What kind of file-system node `metadata` describes, in words, when it
+/// is not a regular file.
+pub fn not_regular(metadata: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Reads a handbook file: only a regular file (after symbolic links are
+/// followed) of at most [`MAX_SOURCE_BYTES`]. A FIFO or a device is never
+/// opened, so reading can neither block nor run without end.
+pub fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let refuse = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+    let metadata = std::fs::metadata(path)?;
+    if let Some(kind) = not_regular(&metadata) {
+        return Err(refuse(format!("it is {kind}, not a regular file")));
+    }
+    if metadata.len() > MAX_SOURCE_BYTES {
+        return Err(refuse(too_large(metadata.len())));
+    }
+    let file = std::fs::File::open(path)?;
+    // The node checked above may have been replaced since: check the one
+    // that was opened.
+    let opened = file.metadata()?;
+    if let Some(kind) = not_regular(&opened) {
+        return Err(refuse(format!("it is {kind}, not a regular file")));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
+    file.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(refuse(too_large(bytes.len() as u64)));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64) -> String {
+    format!(
+        "it is {} MiB, more than the {} MiB a handbook file may be",
+        len.div_ceil(1024 * 1024),
+        MAX_SOURCE_BYTES / (1024 * 1024)
+    )
 }
 
 impl Session {
@@ -172,13 +266,13 @@ impl Session {
         if !canonical.starts_with(&self.root) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
-                format!("it is outside the root `{}`", self.display_root.display()),
+                format!("it is outside the root `{}`", self.shown_root()),
             ));
         }
         if let Some(&id) = self.by_path.get(&canonical) {
             return Ok(id);
         }
-        let bytes = std::fs::read(&canonical)?;
+        let bytes = read_source(&canonical)?;
         let name = path.to_string_lossy().into_owned();
         let id = self.add(name, Some(canonical), bytes);
         self.load_uses(id);
@@ -240,7 +334,7 @@ impl Session {
                 match resolved {
                     Ok(canonical) => match self.by_path.get(&canonical) {
                         Some(&target) => uses.push(Ok((target, use_span))),
-                        None => match std::fs::read(&canonical) {
+                        None => match read_source(&canonical) {
                             Ok(bytes) => {
                                 let rel = relative(&canonical, &self.root);
                                 let name =
@@ -249,7 +343,9 @@ impl Session {
                                 pending.push(target);
                                 uses.push(Ok((target, use_span)));
                             }
-                            Err(e) => uses.push(Err(self.unreadable(&canonical, span, &e))),
+                            Err(e) => uses.push(Err(self.unreadable(
+                                &written, &canonical, span, &e,
+                            ))),
                         },
                     },
                     Err(diagnostic) => uses.push(Err(*diagnostic)),
@@ -267,6 +363,13 @@ impl Session {
         span: Span,
     ) -> Result<PathBuf, Box<Diagnostic>> {
         let path = Path::new(written);
+        if written.is_empty() {
+            return Err(Box::new(
+                Diagnostic::error(Code::E0004, "`use` names no file", span)
+                    .with_label("an empty path")
+                    .with_help("write the path of a `.muster` file, relative to this file"),
+            ));
+        }
         if path.is_absolute()
             || path.has_root()
             || matches!(path.components().next(), Some(Component::Prefix(_)))
@@ -285,23 +388,39 @@ impl Session {
         let canonical = match joined.canonicalize() {
             Ok(c) => c,
             Err(e) => {
-                // Missing: decide on the path as written, `..` resolved
-                // against this file's (canonical) directory.
-                let lexical = normalise(&joined);
-                if !lexical.starts_with(&self.root) {
+                // Missing: decide on the deepest part of the path that
+                // exists, with its symbolic links resolved, and the rest
+                // as written (`..` taken away lexically).
+                let resolved = resolve_existing_prefix(&joined);
+                if !resolved.starts_with(&self.root) {
                     return Err(Box::new(self.outside(written, span)));
                 }
-                return Err(Box::new(self.unreadable(&lexical, span, &e)));
+                return Err(Box::new(self.unreadable(written, &resolved, span, &e)));
             }
         };
         if !canonical.starts_with(&self.root) {
             return Err(Box::new(self.outside(written, span)));
         }
-        if canonical.is_dir() {
-            let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory");
-            return Err(Box::new(self.unreadable(&canonical, span, &error)));
+        if let Ok(metadata) = std::fs::metadata(&canonical)
+            && let Some(kind) = not_regular(&metadata)
+        {
+            let error = std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("it is {kind}, not a regular file"),
+            );
+            return Err(Box::new(self.unreadable(written, &canonical, span, &error)));
         }
         Ok(canonical)
+    }
+
+    /// The root as the user gave it, for messages (`.` for the current
+    /// directory).
+    fn shown_root(&self) -> String {
+        if self.display_root.as_os_str().is_empty() {
+            ".".to_owned()
+        } else {
+            self.display_root.display().to_string()
+        }
     }
 
     fn outside(&self, written: &str, span: Span) -> Diagnostic {
@@ -313,19 +432,33 @@ impl Session {
         .with_label("outside the root")
         .with_note(format!(
             "the root is `{}`; symbolic links and `..` are resolved before this is decided",
-            self.display_root.display()
+            self.shown_root()
         ))
         .with_help("keep shared files inside the root, or widen it with `--root DIR`")
     }
 
-    fn unreadable(&self, path: &Path, span: Span, error: &std::io::Error) -> Diagnostic {
-        let shown = relative(path, &self.root);
+    /// E0004 for the `use` of `written`, which resolves to `path`.
+    fn unreadable(
+        &self,
+        written: &str,
+        path: &Path,
+        span: Span,
+        error: &std::io::Error,
+    ) -> Diagnostic {
+        let below_root = relative(path, &self.root);
+        let label = if below_root.is_empty() {
+            "this is the root directory itself".to_owned()
+        } else if below_root == written {
+            format!("`{written}` cannot be read")
+        } else {
+            format!("`{below_root}` below the root cannot be read")
+        };
         Diagnostic::error(
             Code::E0004,
-            format!("cannot read `{shown}`: {}", io_words(error)),
+            format!("cannot read `{written}`: {}", io_words(error)),
             span,
         )
-        .with_label(format!("`{shown}` (relative to the root) cannot be read"))
+        .with_label(label)
         .with_help("check the path: it is relative to the directory of this file")
     }
 
@@ -340,6 +473,28 @@ impl Session {
             }
         }
         out
+    }
+
+    /// Compiles the handbook that starts at `entry` into an [`Output`].
+    fn output(self, entry: FileId) -> Output {
+        let compilation = self.compile(entry);
+        let mut diagnostics = self.parse_diagnostics(&compilation.files);
+        diagnostics.extend(compilation.diagnostics);
+        crate::diagnostic::sort(&mut diagnostics);
+        let plan = compilation
+            .model
+            .map(|m| plan::build(&m, &self.sources, &compilation.files));
+        Output {
+            plan,
+            diagnostics,
+            inputs: self.input_paths(),
+            sources: self.sources,
+        }
+    }
+
+    /// The canonical paths of the files read from disk, in the order read.
+    pub fn input_paths(&self) -> Vec<PathBuf> {
+        self.files.iter().filter_map(|f| f.path.clone()).collect()
     }
 
     /// The files a file `use`s directly (resolved ones only).

@@ -9,18 +9,21 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::check::io_reason;
+use super::output::{self, Destination, shell_quote};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, findings_status, report};
+use crate::diagnostic::printable;
 use crate::emit;
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The handbook to compile
+    /// The handbook to compile (`-` reads standard input)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// What to produce
     #[arg(long, value_enum, default_value_t = Emit::Json)]
     pub emit: Emit,
-    /// Write to this file (atomically) instead of standard output
+    /// Write to this file (atomically; `-` is standard output) instead of
+    /// standard output
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Compare with the existing OUT instead of writing it; exit 1 if it
@@ -51,12 +54,22 @@ pub fn run(args: &BuildArgs) -> u8 {
     let options = crate::Options {
         root: args.root.clone(),
     };
-    let output = match crate::compile_file(&args.file, &options) {
+    let compiled = if args.file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+            eprintln!("error: cannot read standard input: {}", io_reason(&e));
+            return EXIT_USAGE;
+        }
+        crate::compile_bytes("<stdin>", bytes, &options)
+    } else {
+        crate::compile_file(&args.file, &options)
+    };
+    let output = match compiled {
         Ok(output) => output,
         Err(e) => {
             eprintln!(
                 "error: cannot read `{}`: {}",
-                args.file.display(),
+                printable(&args.file.display().to_string()),
                 io_reason(&e)
             );
             return EXIT_USAGE;
@@ -97,19 +110,40 @@ pub fn run(args: &BuildArgs) -> u8 {
     };
     let text = emit::emit(&plan, format, &emit::Options { lanes: args.lanes });
 
-    match (&args.output, args.check) {
-        (Some(out), true) => check_drift(args, out, &text),
-        (Some(out), false) => match write_atomically(out, text.as_bytes()) {
+    let destination = match &args.output {
+        None => Destination::Stdout,
+        Some(out) if args.check => {
+            return check_drift(&args.file, out, &text, &rebuild_command(args, out));
+        }
+        Some(out) => match output::destination(out, &output.inputs) {
+            Ok(destination) => destination,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    write_artefact(&destination, text.as_bytes())
+}
+
+/// Writes an artefact to its destination; the exit status.
+pub(super) fn write_artefact(destination: &Destination, bytes: &[u8]) -> u8 {
+    match destination {
+        Destination::File(path) => match output::write_file(path, bytes) {
             Ok(()) => EXIT_OK,
             Err(e) => {
-                eprintln!("error: cannot write `{}`: {}", out.display(), io_reason(&e));
+                eprintln!(
+                    "error: cannot write `{}`: {}",
+                    printable(&path.display().to_string()),
+                    io_reason(&e)
+                );
                 EXIT_USAGE
             }
         },
-        (None, _) => {
+        Destination::Stdout => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+            match lock.write_all(bytes).and_then(|()| lock.flush()) {
                 Ok(()) => EXIT_OK,
                 Err(e) => {
                     eprintln!("error: cannot write to standard output: {}", io_reason(&e));
@@ -120,76 +154,96 @@ pub fn run(args: &BuildArgs) -> u8 {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over
-/// `path`: a reader sees the old file or the new one, never half of one.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".muster-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    // A temporary file is private (0600); the artefact keeps the mode of
-    // the file it replaces, or gets the usual 0644.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// The command that brings `OUT` up to date, for messages.
+/// The command that brings `OUT` up to date, for messages: every option
+/// that shapes the artefact, paths quoted for a shell.
 fn rebuild_command(args: &BuildArgs, out: &Path) -> String {
     let emit = match args.emit {
         Emit::Json => "json",
         Emit::Dot => "dot",
         Emit::Mermaid => "mermaid",
     };
-    let lanes = if args.lanes { " --lanes" } else { "" };
-    format!(
-        "muster build {} --emit {emit}{lanes} -o {}",
-        args.file.display(),
-        out.display()
-    )
+    let mut command = format!(
+        "muster build {} --emit {emit}",
+        shell_quote(&args.file.display().to_string())
+    );
+    if args.lanes {
+        command.push_str(" --lanes");
+    }
+    if let Some(root) = &args.root {
+        command.push_str(&format!(" --root {}", shell_quote(&root.display().to_string())));
+    }
+    command.push_str(&format!(" -o {}", shell_quote(&out.display().to_string())));
+    command
 }
 
-/// `--check`: compares the artefact with `out` and never writes.
-fn check_drift(args: &BuildArgs, out: &Path, expected: &str) -> u8 {
+/// How many lines of a drift diff are shown at most.
+const DIFF_LINES: usize = 40;
+
+/// `--check`: compares the artefact with `out` and never writes. Exit 0
+/// when identical; 1 when `out` is missing or differs (with what differs
+/// and `command`, which updates it); 2 when `out` cannot be compared (a
+/// directory, a FIFO, unreadable).
+pub(super) fn check_drift(_input: &Path, out: &Path, expected: &str, command: &str) -> u8 {
+    let shown = printable(&out.display().to_string()).into_owned();
+    let metadata = match std::fs::metadata(out) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("error: `{shown}` does not exist");
+            eprintln!("help: create it with `{command}`");
+            return EXIT_FINDINGS;
+        }
+        Err(e) => {
+            eprintln!("error: cannot read `{shown}`: {}", io_reason(&e));
+            return EXIT_USAGE;
+        }
+    };
+    if let Some(kind) = crate::load::not_regular(&metadata) {
+        eprintln!("error: cannot compare with `{shown}`: it is {kind}, not a regular file");
+        return EXIT_USAGE;
+    }
     let found = match std::fs::read(out) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {}", out.display(), io_reason(&e));
-            eprintln!("help: create it with `{}`", rebuild_command(args, out));
-            return EXIT_FINDINGS;
+            eprintln!("error: cannot read `{shown}`: {}", io_reason(&e));
+            return EXIT_USAGE;
         }
     };
     if found == expected.as_bytes() {
         return EXIT_OK;
     }
     let found = String::from_utf8_lossy(&found);
-    let mut expected_lines = expected.lines();
-    let mut found_lines = found.lines();
-    let mut line = 1;
-    let (want, got) = loop {
-        match (expected_lines.next(), found_lines.next()) {
-            (Some(a), Some(b)) if a == b => line += 1,
-            (a, b) => break (a, b),
-        }
-    };
-    eprintln!(
-        "error: `{}` is out of date: it differs from the build at line {line}",
-        out.display()
-    );
-    eprintln!("  expected: {}", want.unwrap_or("(end of file)"));
-    eprintln!("  found:    {}", got.unwrap_or("(end of file)"));
-    eprintln!("help: update it with `{}`", rebuild_command(args, out));
+    eprintln!("error: `{shown}` is out of date: {}", difference(expected, &found));
+    let diff = similar::TextDiff::from_lines(found.as_ref(), expected);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("{shown} (committed)"), &format!("{shown} (built)"))
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    for line in lines.iter().take(DIFF_LINES) {
+        eprintln!("{}", printable(line));
+    }
+    if lines.len() > DIFF_LINES {
+        eprintln!("… {} more lines of difference", lines.len() - DIFF_LINES);
+    }
+    eprintln!("help: update it with `{command}`");
     EXIT_FINDINGS
+}
+
+/// What kind of difference there is between the build and the file, in
+/// words.
+fn difference(expected: &str, found: &str) -> String {
+    if found.replace("\r\n", "\n") == expected {
+        return "it differs only in line ends (it has CRLF where the build writes LF)".into();
+    }
+    if found.trim_end_matches('\n') == expected.trim_end_matches('\n') {
+        return "it differs only in the newlines at its end".into();
+    }
+    let line = expected
+        .split_inclusive('\n')
+        .zip(found.split_inclusive('\n'))
+        .take_while(|(a, b)| a == b)
+        .count()
+        + 1;
+    format!("it differs from the build from line {line} on")
 }

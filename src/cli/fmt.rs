@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::build::write_atomically;
 use super::check::io_reason;
+use super::output::{self, Destination};
 use super::{ColorChoice, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, use_color};
-use crate::diagnostic::{self, HumanOptions};
+use crate::diagnostic::{self, HumanOptions, printable};
 use crate::source::SourceMap;
 
 #[derive(Debug, Args)]
@@ -34,16 +34,31 @@ pub struct FmtArgs {
 }
 
 /// Every `*.muster` file below `dir`, sorted; hidden folders and `target`
-/// are skipped.
-fn handbooks_below(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// are skipped. A folder that cannot be read is reported (named) and the
+/// others are still searched; the flag tells whether one could not.
+fn handbooks_below(dir: &Path) -> (Vec<PathBuf>, bool) {
     let mut out = Vec::new();
+    let mut failed = false;
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot read directory `{}`: {}",
+                    printable(&dir.display().to_string()),
+                    io_reason(&e)
+                );
+                failed = true;
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            let kind = entry.file_type()?;
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() {
                 if !name.starts_with('.') && name != "target" {
                     dirs.push(path);
@@ -54,7 +69,7 @@ fn handbooks_below(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         }
     }
     out.sort();
-    Ok(out)
+    (out, failed)
 }
 
 /// What happened to one input.
@@ -73,27 +88,20 @@ pub fn run(args: &FmtArgs) -> u8 {
     };
     let mut files: Vec<PathBuf> = Vec::new();
     let mut stdin = false;
+    let mut walk_failed = false;
     for input in inputs {
         if input.as_os_str() == "-" {
             stdin = true;
         } else if input.is_dir() {
-            match handbooks_below(input) {
-                Ok(found) => files.extend(found),
-                Err(e) => {
-                    eprintln!(
-                        "error: cannot read directory `{}`: {}",
-                        input.display(),
-                        io_reason(&e)
-                    );
-                    return EXIT_USAGE;
-                }
-            }
+            let (found, failed) = handbooks_below(input);
+            files.extend(found);
+            walk_failed |= failed;
         } else {
             files.push(input.clone());
         }
     }
 
-    let mut status = EXIT_OK;
+    let mut status = if walk_failed { EXIT_USAGE } else { EXIT_OK };
     let mut raise = |s: u8| status = status.max(s);
     if stdin {
         let mut bytes = Vec::new();
@@ -109,10 +117,14 @@ pub fn run(args: &FmtArgs) -> u8 {
         }
     }
     for path in &files {
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::load::read_source(path) {
             Ok(bytes) => bytes,
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {}", path.display(), io_reason(&e));
+                eprintln!(
+                    "error: cannot read `{}`: {}",
+                    printable(&path.display().to_string()),
+                    io_reason(&e)
+                );
                 raise(EXIT_USAGE);
                 continue;
             }
@@ -163,18 +175,13 @@ fn format_one(
     let changed = formatted != original;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let shown = printable(name).into_owned();
     if args.diff && changed {
-        let diff = similar::TextDiff::from_lines(original, formatted.as_str());
-        let text = diff
-            .unified_diff()
-            .context_radius(3)
-            .header(&format!("{name} (before)"), &format!("{name} (formatted)"))
-            .to_string();
-        let _ = out.write_all(text.as_bytes());
+        let _ = out.write_all(unified_diff(name, original, &formatted).as_bytes());
     }
     if args.check || args.diff {
         if args.check && changed {
-            let _ = writeln!(out, "{name}");
+            let _ = writeln!(out, "{shown}");
         }
         return Ok(if changed {
             Outcome::Changed
@@ -187,15 +194,19 @@ fn format_one(
             let _ = out.write_all(formatted.as_bytes());
         }
         Some(path) if changed => {
-            if let Err(e) = write_atomically(path, formatted.as_bytes()) {
-                eprintln!(
-                    "error: cannot write `{}`: {}",
-                    path.display(),
-                    io_reason(&e)
-                );
+            let target = match output::destination(path, &[]) {
+                Ok(Destination::File(target)) => target,
+                Ok(Destination::Stdout) => path.to_path_buf(),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Err(());
+                }
+            };
+            if let Err(e) = output::write_file(&target, formatted.as_bytes()) {
+                eprintln!("error: cannot write `{shown}`: {}", io_reason(&e));
                 return Err(());
             }
-            let _ = writeln!(out, "{name}");
+            let _ = writeln!(out, "{shown}");
         }
         Some(_) => {}
     }
@@ -204,4 +215,18 @@ fn format_one(
     } else {
         Outcome::Unchanged
     })
+}
+
+/// A unified diff that `git apply` and `patch -p1` accept: `a/` and `b/`
+/// headers, lines split at LF only (a lone CR stays inside its line), and
+/// the marker for a last line without a newline.
+fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    let old: Vec<&str> = before.split_inclusive('\n').collect();
+    let new: Vec<&str> = after.split_inclusive('\n').collect();
+    let diff = similar::TextDiff::from_slices(&old, &new);
+    let path = name.trim_start_matches("./");
+    diff.unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
 }

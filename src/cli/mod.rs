@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod explain;
 mod fmt;
+mod output;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -6,6 +6,8 @@ mod github;
 mod human;
 mod json;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::source::Span;
@@ -13,6 +15,59 @@ use crate::source::Span;
 pub use github::write_github;
 pub use human::{HumanOptions, write_human};
 pub use json::write_json;
+
+/// Whether `c` could act on a terminal or a log, or hide what a line says:
+/// control characters (C0, DEL, C1, which include line breaks and escape
+/// sequences), the Unicode line and paragraph separators, the byte-order
+/// mark and the bidirectional controls, which can make a text read
+/// differently from what it is.
+pub fn is_hostile(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || is_bidi_control(c)
+}
+
+/// The bidirectional embedding, override and isolate controls
+/// (U+202A–U+202E, U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Writes one character of [`is_hostile`] as an escape: `\n`, `\r`, `\t`,
+/// or `\u{1b}`.
+pub fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// `text` with every character of [`is_hostile`] escaped: what every
+/// writer does with text that came from the input (paths, names, labels,
+/// messages), so that no handbook can print a workflow command, clear a
+/// terminal or reorder what a reader sees.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hostile(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Whether a diagnostic stops the build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
