@@ -221,12 +221,49 @@ fn format_one(
 /// headers, lines split at LF only (a lone CR stays inside its line), and
 /// the marker for a last line without a newline.
 fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    use std::fmt::Write as _;
     let old: Vec<&str> = before.split_inclusive('\n').collect();
     let new: Vec<&str> = after.split_inclusive('\n').collect();
-    let diff = similar::TextDiff::from_slices(&old, &new);
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
     let path = name.trim_start_matches("./");
-    diff.unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
+    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    let line = |out: &mut String, sign: char, text: &str| {
+        out.push(sign);
+        out.push_str(text);
+        if !text.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    };
+    for group in similar::group_diff_ops(ops, 3) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let old_range = first.old_range().start..last.old_range().end;
+        let new_range = first.new_range().start..last.new_range().end;
+        let _ = writeln!(
+            out,
+            "@@ -{} +{} @@",
+            hunk_range(&old_range),
+            hunk_range(&new_range)
+        );
+        for op in &group {
+            for change in op.iter_changes(&old, &new) {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Equal => ' ',
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                };
+                line(&mut out, sign, change.value());
+            }
+        }
+    }
+    out
+}
+
+/// A hunk's range as `start,count` (1-based; an empty range names the
+/// line before it).
+fn hunk_range(range: &std::ops::Range<usize>) -> String {
+    let count = range.end - range.start;
+    let start = if count == 0 { range.start } else { range.start + 1 };
+    format!("{start},{count}")
 }

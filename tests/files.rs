@@ -1,0 +1,278 @@
+//! Files as a hostile user arranges them: outputs pointed at devices,
+//! FIFOs, links, directories and the handbook itself; inputs that are
+//! FIFOs or far too large; read-only and hard-linked files for `fmt`.
+//! Nothing may be destroyed, nothing may hang.
+
+#![cfg(unix)]
+
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const VALID: &str = "actor hrvp { kind office }\nresource cell { provider hrvp }\nfact on: bool\n\
+    procedure p { lead hrvp resources cell trigger t { when on } step s { takes 1h } }\n";
+
+/// Runs `muster` in `dir`, killing it if it has not finished within ten
+/// seconds (a hang is a failure, not a stuck test run).
+fn muster_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    drop(child.stdin.take());
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!("`muster {}` hung", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("h.muster"), VALID).unwrap();
+    dir
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn the_output_never_overwrites_an_input_of_the_compilation() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("cat.muster"), "actor other { kind role }\n").unwrap();
+    let main = format!("use \"cat.muster\"\n{VALID}");
+    std::fs::write(dir.path().join("h.muster"), &main).unwrap();
+    for target in ["h.muster", "./h.muster", "cat.muster"] {
+        let out = muster_in(dir.path(), &["build", "h.muster", "-o", target], None);
+        assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr(&out));
+        assert!(stderr(&out).contains("an input of the compilation"), "{}", stderr(&out));
+    }
+    assert_eq!(std::fs::read_to_string(dir.path().join("h.muster")).unwrap(), main);
+    // A hard link to the handbook is the handbook.
+    std::fs::hard_link(dir.path().join("h.muster"), dir.path().join("alias.json")).unwrap();
+    let out = muster_in(dir.path(), &["build", "h.muster", "-o", "alias.json"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("h.muster")).unwrap(), main);
+}
+
+#[test]
+fn devices_fifos_and_directories_are_refused_as_outputs() {
+    let dir = workspace();
+    mkfifo(&dir.path().join("fifo"));
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    for (target, kind) in [
+        ("/dev/null", "a device"),
+        ("fifo", "a FIFO"),
+        ("folder", "a directory"),
+    ] {
+        let out = muster_in(dir.path(), &["build", "h.muster", "-o", target], None);
+        assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr(&out));
+        assert!(stderr(&out).contains(kind), "{target}: {}", stderr(&out));
+        // `--check` neither reads a FIFO (it would block) nor suggests a
+        // command for a directory.
+        let out = muster_in(
+            dir.path(),
+            &["build", "h.muster", "-o", target, "--check"],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("help:"), "{}", stderr(&out));
+    }
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(
+        &null.file_type()
+    ));
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("fifo"))
+            .map(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()))
+            .unwrap()
+    );
+}
+
+#[test]
+fn a_symbolic_link_is_written_through() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("real.json"), "old").unwrap();
+    std::os::unix::fs::symlink("real.json", dir.path().join("link.json")).unwrap();
+    let out = muster_in(dir.path(), &["build", "h.muster", "-o", "link.json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(dir.path().join("real.json")).unwrap();
+    assert!(written.starts_with("{\n  \"format_version\": 1"), "{written}");
+}
+
+#[test]
+fn a_new_output_honours_the_umask_and_a_replaced_one_keeps_its_mode() {
+    let dir = workspace();
+    let muster = env!("CARGO_BIN_EXE_muster");
+    let status = Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!("umask 077 && '{muster}' build h.muster -o new.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = std::fs::metadata(dir.path().join("new.json")).unwrap().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, "x").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = muster_in(dir.path(), &["build", "h.muster", "-o", "old.json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::metadata(&old).unwrap().mode() & 0o777, 0o640);
+}
+
+#[test]
+fn standard_input_and_output_are_spelled_dash() {
+    let dir = workspace();
+    let out = muster_in(
+        dir.path(),
+        &["build", "-", "-o", "-", "--emit", "mermaid"],
+        Some(VALID.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("flowchart LR"));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn a_fifo_is_never_read_as_a_handbook() {
+    let dir = workspace();
+    mkfifo(&dir.path().join("fifo.muster"));
+    std::fs::write(dir.path().join("u.muster"), "use \"fifo.muster\"\n").unwrap();
+    let out = muster_in(dir.path(), &["check", "--color", "never", "u.muster"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("[E0004] Error: cannot read `fifo.muster`: it is a FIFO"),
+        "{report}"
+    );
+    let out = muster_in(dir.path(), &["check", "fifo.muster"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = muster_in(dir.path(), &["fmt", "--check", "fifo.muster"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_being_read() {
+    let dir = workspace();
+    // A sparse gigabyte: no disk is used and nothing may read it.
+    let big = std::fs::File::create(dir.path().join("big.muster")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    std::fs::write(dir.path().join("u.muster"), "use \"big.muster\"\n").unwrap();
+    let out = muster_in(dir.path(), &["check", "--color", "never", "u.muster"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("cannot read `big.muster`: it is 1024 MiB, more than the 64 MiB"),
+        "{report}"
+    );
+    let out = muster_in(dir.path(), &["build", "big.muster"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("64 MiB"), "{}", stderr(&out));
+}
+
+#[test]
+fn empty_and_directory_use_paths_say_what_they_are() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("u.muster"), "use \"\"\nuse \".\"\n").unwrap();
+    let out = muster_in(dir.path(), &["check", "--color", "never", "u.muster"], None);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("`use` names no file"), "{report}");
+    assert!(
+        report.contains("cannot read `.`: it is a directory"),
+        "{report}"
+    );
+    assert!(!report.contains("``"), "{report}");
+}
+
+#[test]
+fn fmt_refuses_a_read_only_file_and_keeps_links_and_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = "actor   a   { kind role }\n";
+    let locked = dir.path().join("locked.muster");
+    std::fs::write(&locked, messy).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = muster_in(dir.path(), &["fmt", "locked.muster"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&locked).unwrap(), messy);
+
+    let linked = dir.path().join("linked.muster");
+    std::fs::write(&linked, messy).unwrap();
+    std::fs::set_permissions(&linked, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::fs::hard_link(&linked, dir.path().join("other.muster")).unwrap();
+    let out = muster_in(dir.path(), &["fmt", "linked.muster"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let formatted = "actor a { kind role }\n";
+    assert_eq!(std::fs::read_to_string(&linked).unwrap(), formatted);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("other.muster")).unwrap(),
+        formatted
+    );
+    assert_eq!(std::fs::metadata(&linked).unwrap().mode() & 0o777, 0o640);
+
+    // Through a symbolic link, the target is formatted and the link kept.
+    std::fs::write(dir.path().join("target.muster"), messy).unwrap();
+    std::os::unix::fs::symlink("target.muster", dir.path().join("alias.muster")).unwrap();
+    let out = muster_in(dir.path(), &["fmt", "alias.muster"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("target.muster")).unwrap(),
+        formatted
+    );
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("alias.muster"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn fmt_diff_is_a_patch_that_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    // A lone CR inside a comment, and no final newline.
+    let messy = "// a\rb\nactor   a   { kind role }";
+    std::fs::write(dir.path().join("x.muster"), messy).unwrap();
+    let out = muster_in(dir.path(), &["fmt", "--diff", "x.muster"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let patch = out.stdout;
+    assert!(String::from_utf8_lossy(&patch).starts_with("--- a/x.muster\n+++ b/x.muster\n"));
+    let mut child = Command::new("patch")
+        .current_dir(dir.path())
+        .args(["-p1", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&patch).unwrap();
+    assert!(child.wait().unwrap().success());
+    let patched = std::fs::read_to_string(dir.path().join("x.muster")).unwrap();
+    let out = muster_in(dir.path(), &["fmt", "--check", "x.muster"], None);
+    assert_eq!(out.status.code(), Some(0), "patched: {patched:?}");
+}
