@@ -64,11 +64,21 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// The byte offset at which every line of a text starts.
+/// The byte offset at which every line of a text starts, and what it takes
+/// to count characters fast: a column is found in time independent of the
+/// length of its line.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// Whether the text is ASCII, so that columns are byte differences.
+    ascii: bool,
+    /// For other texts, `(byte offset, characters before it)` at the first
+    /// character boundary of every [`CHECKPOINT`] bytes.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// The distance in bytes between two character-count checkpoints.
+const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
@@ -79,7 +89,42 @@ impl LineIndex {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { line_starts }
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            let mut chars = 0;
+            let mut last = 0;
+            let mut next = 0;
+            while next < text.len() {
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[last..next].chars().count();
+                checkpoints.push((next, chars));
+                last = next;
+                next += CHECKPOINT;
+            }
+        }
+        LineIndex {
+            line_starts,
+            ascii,
+            checkpoints,
+        }
+    }
+
+    /// The number of characters before byte `offset` (a character
+    /// boundary) of `text`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.ascii {
+            return offset;
+        }
+        let at = self.checkpoints.partition_point(|&(byte, _)| byte <= offset);
+        let (byte, chars) = at
+            .checked_sub(1)
+            .and_then(|k| self.checkpoints.get(k))
+            .copied()
+            .unwrap_or((0, 0));
+        chars + text[byte..offset].chars().count()
     }
 
     /// Line and column of a byte offset. Offsets past the end, or inside a
@@ -90,12 +135,9 @@ impl LineIndex {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(line) => line,
-            Err(next) => next - 1,
-        };
-        let start = self.line_starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        let line = self.line_of(offset);
+        let start = self.line_starts[line].min(offset);
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         LineCol {
             line: line + 1,
             column,
@@ -105,6 +147,28 @@ impl LineIndex {
     /// The number of lines (a text without a newline has one line).
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
+    }
+
+    /// The 0-based line that holds byte `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    /// The byte range of 0-based line `line` in `text`, without its line
+    /// break (LF, or CR LF).
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_starts.get(line).copied().unwrap_or(text.len());
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(text.len(), |&next| next - 1);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') && end < text.len() {
+            end -= 1;
+        }
+        start.min(text.len())..end.min(text.len())
     }
 }
 
@@ -144,6 +208,11 @@ impl SourceFile {
 
     pub fn line_col(&self, offset: usize) -> LineCol {
         self.index.line_col(&self.text, offset)
+    }
+
+    /// The file's line index (LF ends a line; CR LF is one line end).
+    pub fn index(&self) -> &LineIndex {
+        &self.index
     }
 }
 
@@ -204,6 +273,24 @@ mod tests {
         assert_eq!(index.line_col(text, 8), LineCol { line: 2, column: 4 });
         assert_eq!(index.line_col(text, 11), LineCol { line: 3, column: 1 });
         assert_eq!(index.line_count(), 3);
+    }
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_count_characters() {
+        let text = format!("é{}x", "ab".repeat(10_000));
+        let index = LineIndex::new(&text);
+        let x = text.len() - 1;
+        assert_eq!(index.line_col(&text, x), LineCol { line: 1, column: 20_002 });
+        let text = format!("{}\né{}", "ü".repeat(5000), "z".repeat(9000));
+        let index = LineIndex::new(&text);
+        let last = text.len();
+        assert_eq!(
+            index.line_col(&text, last),
+            LineCol {
+                line: 2,
+                column: 9_002
+            }
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Severity, printable};
 use crate::source::SourceMap;
 
 /// Escapes the message part of a workflow command.
@@ -20,7 +20,11 @@ fn escape_property(text: &str) -> String {
 
 /// Writes `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`
 /// lines. `endColumn` is the column of the last character of the span
-/// (inclusive), as GitHub expects; an empty span ends where it starts.
+/// (inclusive), as GitHub expects; an empty span ends where it starts. A
+/// span over several lines has no columns: GitHub drops an annotation
+/// that has them. The message is followed by the notes and the help, one
+/// per line; every text from the input is escaped first, so no handbook
+/// can start a workflow command of its own.
 pub fn write_github(
     out: &mut dyn Write,
     sources: &SourceMap,
@@ -44,21 +48,27 @@ pub fn write_github(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
-        if let Some(label) = &d.label {
-            message.push_str(&format!(": {label}"));
+        let mut message = printable(&d.message).into_owned();
+        for note in &d.notes {
+            message.push_str("\nnote: ");
+            message.push_str(&printable(note));
         }
         if let Some(help) = &d.help {
-            message.push_str(&format!("\nhelp: {help}"));
+            message.push_str("\nhelp: ");
+            message.push_str(&printable(help));
         }
+        let position = if end.line == start.line {
+            format!(
+                "line={},col={},endLine={},endColumn={}",
+                start.line, start.column, end.line, end.column
+            )
+        } else {
+            format!("line={},endLine={}", start.line, end.line)
+        };
         writeln!(
             out,
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&file.name),
-            start.line,
-            start.column,
-            end.line,
-            end.column,
+            "::{command} file={},{position},title={}::{}",
+            escape_property(&printable(&file.name)),
             d.code.as_str(),
             escape_data(&message),
         )?;

@@ -131,6 +131,7 @@ codes! {
     E0004: Error, "`use`d file not found or unreadable";
     E0005: Error, "cycle of `use`";
     E0006: Error, "`use` path absolute or outside the root";
+    W0007: Warning, "text direction control character in the source";
     E0101: Error, "duplicate declaration";
     E0102: Error, "undefined name";
     E0103: Error, "wrong kind of name";

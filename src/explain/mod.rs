@@ -15,6 +15,7 @@ pub fn text(code: Code) -> &'static str {
         Code::E0004 => include_str!("E0004.md"),
         Code::E0005 => include_str!("E0005.md"),
         Code::E0006 => include_str!("E0006.md"),
+        Code::W0007 => include_str!("W0007.md"),
         Code::E0101 => include_str!("E0101.md"),
         Code::E0102 => include_str!("E0102.md"),
         Code::E0103 => include_str!("E0103.md"),

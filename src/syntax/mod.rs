@@ -53,6 +53,53 @@ const PARSER_STACK: usize = 16 * 1024 * 1024;
 
 /// Parses and lowers the text of one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    let mut parsed = parse_on_own_stack(file, text);
+    parsed.diagnostics.extend(direction_controls(file, text));
+    parsed
+}
+
+/// W0007 for every bidirectional control character in the text (in a
+/// comment or a string: anywhere else it is a syntax error already). Such
+/// a character makes an editor or a review tool show the text in another
+/// order than the compiler reads it.
+fn direction_controls(file: FileId, text: &str) -> Vec<Diagnostic> {
+    if !text.chars().any(crate::diagnostic::is_bidi_control) {
+        return Vec::new();
+    }
+    let comments = scan::comments(text);
+    text.char_indices()
+        .filter(|&(_, c)| crate::diagnostic::is_bidi_control(c))
+        .map(|(at, c)| {
+            let in_comment = comments
+                .binary_search_by(|&(start, end)| {
+                    if end <= at {
+                        std::cmp::Ordering::Less
+                    } else if start > at {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+                .is_ok();
+            let place = if in_comment { "a comment" } else { "a string" };
+            Diagnostic::new(
+                Code::W0007,
+                format!(
+                    "text direction control character U+{:04X} in {place}",
+                    u32::from(c)
+                ),
+                Span::new(file, at, at + c.len_utf8()),
+            )
+            .with_label("it can make this line read differently from what it compiles to")
+            .with_help(format!(
+                "remove it; in a string that needs it, write the escape `\\u{{{:x}}}`",
+                u32::from(c)
+            ))
+        })
+        .collect()
+}
+
+fn parse_on_own_stack(file: FileId, text: &str) -> Parsed {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("muster-parse".into())
