@@ -1,4 +1,4 @@
-//! Reading handbooks from disk (LANGUAGE.md §2): the entry file and every
+//! Reading handbooks from disk (docs/reference.md#files-and-use): the entry file and every
 //! file reachable through `use`, each read and parsed once, none outside the
 //! root. This is the library's only file-system access; everything after it
 //! works on text in a [`SourceMap`].
@@ -129,7 +129,10 @@ fn resolve_existing_prefix(path: &Path) -> PathBuf {
             }
             return normalise(&out);
         }
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -343,9 +346,9 @@ impl Session {
                                 pending.push(target);
                                 uses.push(Ok((target, use_span)));
                             }
-                            Err(e) => uses.push(Err(self.unreadable(
-                                &written, &canonical, span, &e,
-                            ))),
+                            Err(e) => {
+                                uses.push(Err(self.unreadable(&written, &canonical, span, &e)))
+                            }
                         },
                     },
                     Err(diagnostic) => uses.push(Err(*diagnostic)),

@@ -1,4 +1,4 @@
-//! The compiled plan (LANGUAGE.md §8): the one serialisable IR that every
+//! The compiled plan (docs/reference.md#the-json-plan): the one serialisable IR that every
 //! backend reads. It is built only from the checked model and the source
 //! map; no backend looks at the AST.
 //!

@@ -118,7 +118,9 @@ impl LineIndex {
         if self.ascii {
             return offset;
         }
-        let at = self.checkpoints.partition_point(|&(byte, _)| byte <= offset);
+        let at = self
+            .checkpoints
+            .partition_point(|&(byte, _)| byte <= offset);
         let (byte, chars) = at
             .checked_sub(1)
             .and_then(|k| self.checkpoints.get(k))
@@ -280,7 +282,13 @@ mod tests {
         let text = format!("é{}x", "ab".repeat(10_000));
         let index = LineIndex::new(&text);
         let x = text.len() - 1;
-        assert_eq!(index.line_col(&text, x), LineCol { line: 1, column: 20_002 });
+        assert_eq!(
+            index.line_col(&text, x),
+            LineCol {
+                line: 1,
+                column: 20_002
+            }
+        );
         let text = format!("{}\né{}", "ü".repeat(5000), "z".repeat(9000));
         let index = LineIndex::new(&text);
         let last = text.len();

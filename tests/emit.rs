@@ -1,6 +1,6 @@
 //! The backends on every example and on hostile fixtures: snapshots of the
 //! JSON plan, the DOT and the Mermaid diagrams; byte-identical output from
-//! run to run; and the contract's numbers for the Article 42(7) example.
+//! run to run; and the reference's numbers for the Article 42(7) example.
 
 use std::path::Path;
 use std::process::Command;
@@ -75,7 +75,7 @@ fn hostile_fixtures() {
 }
 
 #[test]
-fn article_42_7_has_the_schedule_of_the_contract() {
+fn article_42_7_has_the_schedule_of_the_reference() {
     let plan = plan_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/art42_7.muster"));
     let p = &plan.procedures[0];
     assert_eq!(p.duration_minutes, 5760);

@@ -69,35 +69,56 @@ fn wrong_examples_produce_their_code_and_fixed_examples_are_clean() {
     }
 }
 
-#[test]
-fn every_code_of_the_contract_is_known() {
-    // The contract lives beside the repository (`../shared/spec`); CI has
-    // it, and so does every developer checkout.
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/LANGUAGE.md");
-    let Ok(text) = std::fs::read_to_string(&spec) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the contract is missing under CI: {}",
-            spec.display()
-        );
-        eprintln!("SKIPPED: no contract at {}", spec.display());
-        return;
-    };
-    let contract: BTreeSet<&str> = text
+/// The codes of the reference's table (`docs/reference.md`), each with its
+/// severity and summary, as the rows `| [E0001](../src/explain/E0001.md) |
+/// error | syntax error |`.
+fn reference_codes() -> Vec<(String, String, String, String)> {
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md");
+    let text = std::fs::read_to_string(&reference).unwrap();
+    let section = &text[text.find("\n## Diagnostic codes\n").expect("a code table")..];
+    section
         .lines()
-        .filter_map(|line| line.strip_prefix("| "))
-        .filter_map(|rest| rest.split_whitespace().next())
-        .filter(|word| {
-            word.len() == 5
-                && (word.starts_with('E') || word.starts_with('W'))
-                && word[1..].bytes().all(|b| b.is_ascii_digit())
+        .filter_map(|line| line.strip_prefix("| ["))
+        .map(|row| {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let code = cells[0].split(']').next().unwrap().to_owned();
+            let link = cells[0]
+                .split("](")
+                .nth(1)
+                .unwrap_or("")
+                .trim_end_matches(')')
+                .to_owned();
+            let severity = cells.get(1).copied().unwrap_or("").to_owned();
+            let summary = cells
+                .get(2)
+                .copied()
+                .unwrap_or("")
+                .trim_end_matches(" |")
+                .to_owned();
+            (code, link, severity, summary)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_reference_lists_every_code_and_no_other() {
+    let rows = reference_codes();
+    let listed: BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     let known: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(
-        contract, known,
-        "the codes of LANGUAGE.md §6 and of `Code` differ"
+        listed, known,
+        "the code table of docs/reference.md and `Code` differ"
     );
+    for (code, link, severity, summary) in &rows {
+        let known = Code::parse(code).unwrap();
+        assert_eq!(link, &format!("../src/explain/{code}.md"), "{code}: link");
+        assert_eq!(severity, known.severity().as_str(), "{code}: severity");
+        assert_eq!(summary, known.summary(), "{code}: summary");
+        let target = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs")
+            .join(link);
+        assert!(target.is_file(), "{code}: {} is missing", target.display());
+    }
 }
 
 #[test]

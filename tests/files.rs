@@ -65,14 +65,24 @@ fn the_output_never_overwrites_an_input_of_the_compilation() {
     for target in ["h.muster", "./h.muster", "cat.muster"] {
         let out = muster_in(dir.path(), &["build", "h.muster", "-o", target], None);
         assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr(&out));
-        assert!(stderr(&out).contains("an input of the compilation"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("an input of the compilation"),
+            "{}",
+            stderr(&out)
+        );
     }
-    assert_eq!(std::fs::read_to_string(dir.path().join("h.muster")).unwrap(), main);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("h.muster")).unwrap(),
+        main
+    );
     // A hard link to the handbook is the handbook.
     std::fs::hard_link(dir.path().join("h.muster"), dir.path().join("alias.json")).unwrap();
     let out = muster_in(dir.path(), &["build", "h.muster", "-o", "alias.json"], None);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(dir.path().join("h.muster")).unwrap(), main);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("h.muster")).unwrap(),
+        main
+    );
 }
 
 #[test]
@@ -123,7 +133,10 @@ fn a_symbolic_link_is_written_through() {
             .is_symlink()
     );
     let written = std::fs::read_to_string(dir.path().join("real.json")).unwrap();
-    assert!(written.starts_with("{\n  \"format_version\": 1"), "{written}");
+    assert!(
+        written.starts_with("{\n  \"format_version\": 1"),
+        "{written}"
+    );
 }
 
 #[test]
@@ -133,11 +146,16 @@ fn a_new_output_honours_the_umask_and_a_replaced_one_keeps_its_mode() {
     let status = Command::new("sh")
         .current_dir(dir.path())
         .arg("-c")
-        .arg(format!("umask 077 && '{muster}' build h.muster -o new.json"))
+        .arg(format!(
+            "umask 077 && '{muster}' build h.muster -o new.json"
+        ))
         .status()
         .unwrap();
     assert!(status.success());
-    let mode = std::fs::metadata(dir.path().join("new.json")).unwrap().mode() & 0o777;
+    let mode = std::fs::metadata(dir.path().join("new.json"))
+        .unwrap()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
     let old = dir.path().join("old.json");
     std::fs::write(&old, "x").unwrap();

@@ -1,5 +1,5 @@
 //! Property tests of `muster fmt` over generated handbooks: for source text
-//! that covers the whole grammar (LANGUAGE.md §1, §3, §4), laid out at
+//! that covers the whole grammar (docs/reference.md), laid out at
 //! random with whitespace, CRLF line ends and comments between any two
 //! tokens, formatting succeeds, is idempotent, loses no comment, keeps the
 //! meaning (the tree without spans and parentheses) and writes tidy lines.

@@ -88,11 +88,11 @@ fn a_name_no_handbook_uses_is_reported_once() {
 #[test]
 fn root_widens_what_use_may_reach() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "shared/catalogue.muster", CATALOGUE);
+    write(dir.path(), "common/catalogue.muster", CATALOGUE);
     write(
         dir.path(),
         "procedures/main.muster",
-        "use \"../shared/catalogue.muster\"\n\
+        "use \"../common/catalogue.muster\"\n\
          procedure p { lead hrvp support ercc resources cell, medevac trigger t { when on } }\n",
     );
     let refused = muster(dir.path(), &["check", "procedures/main.muster"]);
@@ -111,11 +111,11 @@ fn root_widens_what_use_may_reach() {
     let json: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
     assert_eq!(
         json["sources"],
-        serde_json::json!(["procedures/main.muster", "shared/catalogue.muster"])
+        serde_json::json!(["procedures/main.muster", "common/catalogue.muster"])
     );
     assert_eq!(
         json["actors"][0]["location"]["file"],
-        "shared/catalogue.muster"
+        "common/catalogue.muster"
     );
     assert_eq!(
         json["procedures"][0]["location"]["file"],

@@ -134,7 +134,7 @@ fn attribute_names_are_not_reserved() {
 }
 
 #[test]
-fn conditions_follow_the_precedence_of_the_contract() {
+fn conditions_follow_the_documented_precedence() {
     // not > comparison > and > or.
     let text = "procedure p { trigger t { when not a == b and c or d in [x, y] } }";
     let file = parse("prec.muster", text).ast.unwrap();

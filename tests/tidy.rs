@@ -38,7 +38,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn text_files() -> Vec<PathBuf> {
     let root = root();
     let mut out: Vec<PathBuf> = [
-        "src", "tests", "grammar", "examples", "docs", "fuzz", "benches", ".ci",
+        "src", "tests", "grammar", "examples", "docs", "fuzz", "benches", ".ci", "xtask",
     ]
     .iter()
     .flat_map(|d| files(&root.join(d)))
@@ -73,6 +73,34 @@ fn no_trailing_whitespace() {
     assert!(
         offenders.is_empty(),
         "trailing whitespace at:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// The repository describes itself: no file may send a reader to a
+/// specification outside it.
+#[test]
+fn nothing_refers_outside_the_repository() {
+    // Spelled in pieces so that this file does not match itself.
+    let needles = [
+        concat!("shared", "/spec"),
+        concat!("LANGUAGE", ".md"),
+        concat!("../", "shared/"),
+    ];
+    let mut offenders = Vec::new();
+    for path in text_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            if needles.iter().any(|n| line.contains(n)) {
+                offenders.push(format!("{}:{}: {line}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "files that refer outside the repository:\n{}",
         offenders.join("\n")
     );
 }

@@ -1,4 +1,4 @@
-//! Typing of conditions (LANGUAGE.md §4): E0501 type mismatch, E0502
+//! Typing of conditions (docs/reference.md#conditions): E0501 type mismatch, E0502
 //! unknown variant, W0503 constant comparison. A name that cannot be
 //! resolved types as "unknown", which agrees with everything, so one mistake
 //! gives one diagnostic. Recursion follows the expression, whose depth the

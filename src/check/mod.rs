@@ -1,5 +1,5 @@
 //! The checker: resolves names, applies the trigger rule, types conditions,
-//! computes schedules and checks resources (LANGUAGE.md §2, §4, §5). It
+//! computes schedules and checks resources (docs/reference.md#meaning). It
 //! reports every problem at once and never prints; when there is no error it
 //! also hands out the checked [`Model`] that the plan is built from.
 //!

@@ -1,4 +1,4 @@
-//! The schedule of one procedure (LANGUAGE.md §5): earliest and latest
+//! The schedule of one procedure (docs/reference.md#the-schedule): earliest and latest
 //! times over the `after` graph, slack, the critical path and its resource,
 //! and the steps that miss their deadline. Every pass is iterative and
 //! linear in steps plus `after` edges.
@@ -288,7 +288,7 @@ mod tests {
         }
     }
 
-    /// The contract's §10 example: invoke, consult, offers, endorse.
+    /// The reference's Article 42(7) example: invoke, consult, offers, endorse.
     fn article_42_7() -> Vec<StepInput> {
         const H: u64 = 60;
         const D: u64 = 24 * H;
@@ -302,7 +302,7 @@ mod tests {
     }
 
     #[test]
-    fn article_42_7_schedule_matches_the_contract() {
+    fn article_42_7_schedule_matches_the_reference() {
         let out = compute(&article_42_7());
         assert!(out.cycles.is_empty() && out.late.is_empty());
         assert_eq!(out.schedule.duration, 5760);

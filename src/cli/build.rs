@@ -170,7 +170,10 @@ fn rebuild_command(args: &BuildArgs, out: &Path) -> String {
         command.push_str(" --lanes");
     }
     if let Some(root) = &args.root {
-        command.push_str(&format!(" --root {}", shell_quote(&root.display().to_string())));
+        command.push_str(&format!(
+            " --root {}",
+            shell_quote(&root.display().to_string())
+        ));
     }
     command.push_str(&format!(" -o {}", shell_quote(&out.display().to_string())));
     command
@@ -212,7 +215,10 @@ pub(super) fn check_drift(_input: &Path, out: &Path, expected: &str, command: &s
         return EXIT_OK;
     }
     let found = String::from_utf8_lossy(&found);
-    eprintln!("error: `{shown}` is out of date: {}", difference(expected, &found));
+    eprintln!(
+        "error: `{shown}` is out of date: {}",
+        difference(expected, &found)
+    );
     let diff = similar::TextDiff::from_lines(found.as_ref(), expected);
     let text = diff
         .unified_diff()

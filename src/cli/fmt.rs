@@ -264,6 +264,10 @@ fn unified_diff(name: &str, before: &str, after: &str) -> String {
 /// line before it).
 fn hunk_range(range: &std::ops::Range<usize>) -> String {
     let count = range.end - range.start;
-    let start = if count == 0 { range.start } else { range.start + 1 };
+    let start = if count == 0 {
+        range.start
+    } else {
+        range.start + 1
+    };
     format!("{start},{count}")
 }

@@ -104,7 +104,8 @@ fn display_line(line: &str, points: &[(usize, usize)]) -> DisplayLine {
             let end = end.clamp(start, line.len());
             let span_chars = line[start..end].chars().count();
             if span_chars > 2 * SPAN_KEEP {
-                windows.push(chars_before(line, start, CONTEXT)..chars_after(line, start, SPAN_KEEP));
+                windows
+                    .push(chars_before(line, start, CONTEXT)..chars_after(line, start, SPAN_KEEP));
                 windows.push(chars_before(line, end, SPAN_KEEP)..chars_after(line, end, CONTEXT));
             } else {
                 windows.push(chars_before(line, start, CONTEXT)..chars_after(line, end, CONTEXT));
@@ -160,7 +161,10 @@ fn chars_before(line: &str, at: usize, n: usize) -> usize {
 
 /// The offset `n` characters after `at` in `line` (or its end).
 fn chars_after(line: &str, at: usize, n: usize) -> usize {
-    line[at..].char_indices().nth(n).map_or(line.len(), |(i, _)| at + i)
+    line[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(line.len(), |(i, _)| at + i)
 }
 
 /// The excerpt of a whole file shared by the diagnostics whose spans all
@@ -225,7 +229,10 @@ fn clamp(file: &SourceFile, span: Span) -> Range<usize> {
     let start = boundary(span.start);
     let mut end = boundary(span.end).max(start);
     let index = file.index();
-    let (first, last) = (index.line_of(start), index.line_of(end.saturating_sub(1).max(start)));
+    let (first, last) = (
+        index.line_of(start),
+        index.line_of(end.saturating_sub(1).max(start)),
+    );
     if last > first + MAX_SPAN_LINES {
         end = index.line_range(text, first).end.max(start);
     }
@@ -276,12 +283,7 @@ pub fn write_human(
         // Files in the order primary first, then by id; within a file, by
         // position: ariadne shows one excerpt per file in this order.
         labels.sort_by_key(|(file, range, _, _)| {
-            (
-                *file != diagnostic.span.file,
-                *file,
-                range.start,
-                range.end,
-            )
+            (*file != diagnostic.span.file, *file, range.start, range.end)
         });
 
         // Which files need an excerpt of their own: those with a span on
@@ -351,7 +353,10 @@ pub fn write_human(
                 }
             }
         }
-        let Some(primary) = located.iter().find(|l| l.3).map(|l| (l.0.clone(), l.1.clone()))
+        let Some(primary) = located
+            .iter()
+            .find(|l| l.3)
+            .map(|l| (l.0.clone(), l.1.clone()))
         else {
             continue;
         };
@@ -538,7 +543,10 @@ impl Cache<'_> {
     fn text(&self, id: &Key) -> Option<&str> {
         match id.private {
             Some(_) => self.private.get(&id.file).map(|s| s.text()),
-            None => self.shared.get(&id.file).map(|(excerpt, _)| excerpt.text.as_str()),
+            None => self
+                .shared
+                .get(&id.file)
+                .map(|(excerpt, _)| excerpt.text.as_str()),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The JSON writer (`--format json`, LANGUAGE.md §7).
+//! The JSON writer (`--format json`, docs/reference.md#output-formats).
 
 use std::io::{self, Write};
 

@@ -88,7 +88,7 @@ impl Severity {
 
 macro_rules! codes {
     ($($code:ident: $severity:ident, $summary:literal;)*) => {
-        /// The stable diagnostic codes of the contract (LANGUAGE.md §6).
+        /// The stable diagnostic codes of the language (docs/reference.md#diagnostic-codes).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $($code,)*
@@ -110,7 +110,7 @@ macro_rules! codes {
                 }
             }
 
-            /// The one-line meaning of the code, as in the contract's table.
+            /// The one-line meaning of the code, as in the reference's table.
             pub fn summary(self) -> &'static str {
                 match self {
                     $(Code::$code => $summary,)*

@@ -1,4 +1,4 @@
-//! Graphviz DOT (LANGUAGE.md §9): a cluster per procedure, triggers as
+//! Graphviz DOT (docs/reference.md#diagrams): a cluster per procedure, triggers as
 //! hexagons pointing at the steps that start the procedure, steps as boxes
 //! joined by `after` edges (the critical path in bold red), resources as
 //! cylinders with dashed edges to what mobilises or requires them,

@@ -1,4 +1,4 @@
-//! Mermaid `flowchart` (LANGUAGE.md §9), with the same content as the DOT
+//! Mermaid `flowchart` (docs/reference.md#diagrams), with the same content as the DOT
 //! diagram: a subgraph per procedure, triggers as hexagons, steps as
 //! rounded boxes, resources as cylinders, `after`, critical, resource and
 //! `activates` links, and a legend.

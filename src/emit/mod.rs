@@ -17,7 +17,7 @@ pub struct Options {
     pub lanes: bool,
 }
 
-/// The JSON plan (LANGUAGE.md §8), pretty-printed, ending with a newline.
+/// The JSON plan (docs/reference.md#the-json-plan), pretty-printed, ending with a newline.
 pub fn json(plan: &Plan) -> String {
     let mut text = serde_json::to_string_pretty(plan).unwrap_or_default();
     text.push('\n');
