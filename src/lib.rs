@@ -64,10 +64,13 @@ pub fn add_source_at(
         Err(error) => {
             let valid_up_to = error.utf8_error().valid_up_to();
             let bad = error.as_bytes().get(valid_up_to).copied().unwrap_or(0);
+            let len = error.as_bytes().len();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let id = sources.add(SourceFile::new(name, text).with_path(path));
-            // In the lossy copy the bad byte became U+FFFD (3 bytes).
-            let span = Span::new(id, valid_up_to, valid_up_to + '\u{fffd}'.len_utf8());
+            // The offending byte, in the file's own offsets: it is the
+            // first thing that differs in the lossy copy, where it became
+            // U+FFFD.
+            let span = Span::new(id, valid_up_to, (valid_up_to + 1).min(len));
             let diagnostic = Diagnostic::error(Code::E0003, "file is not valid UTF-8", span)
                 .with_label(format!(
                     "byte 0x{bad:02X} at offset {valid_up_to} is not UTF-8"

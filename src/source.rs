@@ -72,6 +72,9 @@ pub struct LineIndex {
     line_starts: Vec<usize>,
     /// Whether the text is ASCII, so that columns are byte differences.
     ascii: bool,
+    /// Whether the text starts with a byte-order mark, which is no
+    /// character of line 1: columns there do not count it.
+    bom: bool,
     /// For other texts, `(byte offset, characters before it)` at the first
     /// character boundary of every [`CHECKPOINT`] bytes.
     checkpoints: Vec<(usize, usize)>,
@@ -108,6 +111,7 @@ impl LineIndex {
         LineIndex {
             line_starts,
             ascii,
+            bom: text.starts_with('\u{feff}'),
             checkpoints,
         }
     }
@@ -139,7 +143,10 @@ impl LineIndex {
         }
         let line = self.line_of(offset);
         let start = self.line_starts[line].min(offset);
-        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
+        let mut column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
+        if self.bom && line == 0 && offset > 0 {
+            column -= 1;
+        }
         LineCol {
             line: line + 1,
             column,
@@ -275,6 +282,14 @@ mod tests {
         assert_eq!(index.line_col(text, 8), LineCol { line: 2, column: 4 });
         assert_eq!(index.line_col(text, 11), LineCol { line: 3, column: 1 });
         assert_eq!(index.line_count(), 3);
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_no_column() {
+        let text = "\u{feff}actor a";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 9), LineCol { line: 1, column: 7 });
     }
 
     #[test]

@@ -138,7 +138,13 @@ fn invalid_utf8_is_reported_at_the_offending_byte() {
     let (id, diagnostic) = muster::add_source(&mut sources, "bad.muster", bytes);
     let diagnostic = diagnostic.expect("E0003");
     assert_eq!(diagnostic.code.as_str(), "E0003");
-    assert_eq!(diagnostic.span, Span::new(id, at, at + 3));
+    // The span is the offending byte, in the file's own offsets.
+    assert_eq!(diagnostic.span, Span::new(id, at, at + 1));
+    // A bad last byte: the span never reaches past the end of the file.
+    let bytes = b"actor a { kind role }\xC3".to_vec();
+    let len = bytes.len();
+    let (_, diagnostic) = muster::add_source(&mut sources, "end.muster", bytes);
+    assert_eq!(diagnostic.expect("E0003").span.end, len);
 }
 
 #[test]

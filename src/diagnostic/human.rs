@@ -167,6 +167,17 @@ fn chars_after(line: &str, at: usize, n: usize) -> usize {
         .map_or(line.len(), |(i, _)| at + i)
 }
 
+/// The byte range of 0-based line `line` of `file` as shown: without its
+/// line end, and without a leading byte-order mark, which is no part of
+/// the text.
+fn shown_line(file: &SourceFile, line: usize) -> Range<usize> {
+    let mut range = file.index().line_range(&file.text, line);
+    if line == 0 && file.text.starts_with('\u{feff}') {
+        range.start = range.start.max('\u{feff}'.len_utf8()).min(range.end);
+    }
+    range
+}
+
 /// The excerpt of a whole file shared by the diagnostics whose spans all
 /// lie on lines of at most [`LONG_LINE`] characters: each line displayed,
 /// long ones cut after their start.
@@ -184,7 +195,7 @@ impl Shared {
         let mut starts = Vec::with_capacity(index.line_count());
         let mut lines = Vec::with_capacity(index.line_count());
         for line in 0..index.line_count() {
-            let range = index.line_range(&file.text, line);
+            let range = shown_line(file, line);
             let shown = display_line(&file.text[range], &[]);
             starts.push(text.len());
             text.push_str(&shown.text);
@@ -208,7 +219,7 @@ impl Shared {
     fn map(&self, file: &SourceFile, offset: usize) -> usize {
         let index = file.index();
         let line = index.line_of(offset);
-        let range = index.line_range(&file.text, line);
+        let range = shown_line(file, line);
         let within = offset.clamp(range.start, range.end) - range.start;
         let start = self.starts.get(line).copied().unwrap_or(self.text.len());
         start + self.lines.get(line).map_or(0, |l| l.map(within))
@@ -227,7 +238,12 @@ fn clamp(file: &SourceFile, span: Span) -> Range<usize> {
         offset
     };
     let start = boundary(span.start);
-    let mut end = boundary(span.end).max(start);
+    // An end inside a character takes the whole character in.
+    let mut end = span.end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end = end.max(start);
     let index = file.index();
     let (first, last) = (
         index.line_of(start),
@@ -311,7 +327,7 @@ pub fn write_human(
             let on_long_line = ranges.iter().any(|(range, _, _)| {
                 [range.start, range.end].iter().any(|&offset| {
                     let index = file.index();
-                    let line = index.line_range(&file.text, index.line_of(offset));
+                    let line = shown_line(file, index.line_of(offset));
                     line.len() > LONG_LINE && file.text[line].chars().count() > LONG_LINE
                 })
             });
@@ -445,7 +461,7 @@ fn private_excerpt(
     let mut text = "\n".repeat(first);
     let mut displayed: BTreeMap<usize, (usize, DisplayLine)> = BTreeMap::new();
     for line in first..=last {
-        let range = index.line_range(&file.text, line);
+        let range = shown_line(file, line);
         let touched = ranges.iter().any(|(r, _, _)| {
             let (a, b) = lines_of(r);
             (a..=b).contains(&line)
@@ -470,7 +486,7 @@ fn private_excerpt(
     }
     let map = |offset: usize| {
         let line = index.line_of(offset);
-        let range = index.line_range(&file.text, line);
+        let range = shown_line(file, line);
         match displayed.get(&line) {
             Some((start, shown)) => {
                 start + shown.map(offset.clamp(range.start, range.end) - range.start)

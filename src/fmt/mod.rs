@@ -143,7 +143,7 @@ impl<'a> Printer<'a> {
             self.newline();
             self.indent(continuation);
             continued = true;
-        } else if !self.out.ends_with('\n') && !self.out.ends_with(' ') && !self.out.is_empty() {
+        } else if !self.out.ends_with(['\n', ' ', '\u{feff}']) && !self.out.is_empty() {
             self.out.push(' ');
         }
         let comment = self.verbatim(start, end);
@@ -250,8 +250,8 @@ impl<'a> Printer<'a> {
     fn open_brace(&self, from: usize, limit: usize) -> usize {
         let mut at = from;
         while at < limit {
-            if let Some(&(_, end)) = self.comments.iter().find(|&&(s, _)| s == at) {
-                at = end;
+            if let Ok(k) = self.comments.binary_search_by_key(&at, |&(s, _)| s) {
+                at = self.comments[k].1.max(at + 1);
                 continue;
             }
             if self.text.as_bytes().get(at) == Some(&b'{') {

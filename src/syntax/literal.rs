@@ -236,10 +236,6 @@ fn unicode_escape(body: &str, start: usize) -> Result<(char, usize), EscapeError
     }
 }
 
-fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || c == '\u{feff}')
-}
-
 /// The doc comment of a declaration that starts at byte `start`: the
 /// consecutive `///` lines directly above it (no blank line between), with
 /// `///` and one following space removed, joined with `\n`. `////` starts an
@@ -247,9 +243,18 @@ fn is_blank(text: &str) -> bool {
 /// starts at `offset` (a `///` line inside a block comment is no doc).
 pub fn doc_before(text: &str, start: usize, is_comment: impl Fn(usize) -> bool) -> Option<String> {
     let before = text.get(..start)?;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    if !is_blank(&before[line_start..]) {
-        return None;
+    // Only whitespace may stand between the line start and the
+    // declaration: walk back over it, never further (a long line with
+    // many declarations must not be scanned again for each).
+    let mut line_start = before.len();
+    for (i, c) in before.char_indices().rev() {
+        if c == '\n' {
+            break;
+        }
+        if !(c.is_whitespace() || c == '\u{feff}') {
+            return None;
+        }
+        line_start = i;
     }
     let mut lines = Vec::new();
     let mut end = line_start;
@@ -267,7 +272,11 @@ pub fn doc_before(text: &str, start: usize, is_comment: impl Fn(usize) -> bool) 
                     .len());
         match line.strip_prefix("///") {
             Some(rest) if !rest.starts_with('/') && is_comment(offset) => {
-                lines.push(rest.strip_prefix(' ').unwrap_or(rest));
+                // Trailing whitespace is not part of a doc line: the
+                // formatter removes it, and formatting never changes a
+                // plan.
+                let rest = rest.strip_prefix(' ').unwrap_or(rest);
+                lines.push(rest.trim_end_matches([' ', '\t']));
                 end = prev_start;
             }
             _ => break,
@@ -379,6 +388,11 @@ mod tests {
         assert_eq!(
             doc_before(text, text.find("actor").unwrap(), |_| true).as_deref(),
             Some("Crlf.")
+        );
+        let text = "/// Spaces at the end \t \n/// are not kept.  \nactor a {}";
+        assert_eq!(
+            doc_before(text, text.find("actor").unwrap(), |_| true).as_deref(),
+            Some("Spaces at the end\nare not kept.")
         );
         let text = "x { } /// no\nactor a {}";
         assert_eq!(

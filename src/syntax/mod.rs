@@ -143,9 +143,17 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
     }
     // One top-level declaration at a time: pest keeps every token of what
     // it parses until it is lowered, so small pieces keep memory small.
+    // A byte-order mark is ignored where it is the first character, and
+    // only there.
+    let begin = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let mut starts = scan::declaration_starts(text);
-    if starts.first() != Some(&0) {
-        starts.insert(0, 0);
+    starts.retain(|&s| s >= begin);
+    if starts.first() != Some(&begin) {
+        starts.insert(0, begin);
     }
     let mut lowerer = lower::Lowerer::new(file, text);
     let mut declarations = Vec::new();
