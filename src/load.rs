@@ -265,6 +265,14 @@ impl Session {
     /// outside the root is refused as an I/O error of kind
     /// `PermissionDenied`.
     pub fn load_entry(&mut self, path: &Path) -> std::io::Result<FileId> {
+        // What the path is, before its links are resolved to a name: a
+        // pipe such as `/dev/stdin` has none.
+        if let Some(kind) = not_regular(&std::fs::metadata(path)?) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("it is {kind}, not a regular file"),
+            ));
+        }
         let canonical = path.canonicalize()?;
         if !canonical.starts_with(&self.root) {
             return Err(std::io::Error::new(
@@ -276,10 +284,52 @@ impl Session {
             return Ok(id);
         }
         let bytes = read_source(&canonical)?;
-        let name = path.to_string_lossy().into_owned();
+        // One file, one name: `./x.muster` is shown as `x.muster`.
+        let shown: PathBuf = path
+            .components()
+            .skip_while(|c| *c == Component::CurDir)
+            .collect();
+        let name = shown.to_string_lossy().into_owned();
         let id = self.add(name, Some(canonical), bytes);
         self.load_uses(id);
         Ok(id)
+    }
+
+    /// Records an entry file that could not be loaded (found in a
+    /// directory, say) and returns its diagnostic: E0006 when it lies
+    /// outside the root, else E0004. The file is shown by its name, with no
+    /// text; the rest of the run goes on.
+    pub fn refuse_entry(&mut self, path: &Path, error: &std::io::Error) -> Diagnostic {
+        let name = path.to_string_lossy().into_owned();
+        let id = self
+            .sources
+            .add(crate::source::SourceFile::new(name.clone(), String::new()));
+        self.files.push(Loaded {
+            path: None,
+            parsed: None,
+            encoding: None,
+            uses: Vec::new(),
+        });
+        let span = Span::new(id, 0, 0);
+        let outside =
+            error.kind() == std::io::ErrorKind::PermissionDenied && error.get_ref().is_some();
+        if outside {
+            Diagnostic::error(Code::E0006, format!("`{name}` lies outside the root"), span)
+                .with_label("not checked")
+                .with_note(format!(
+                    "the root is `{}`; symbolic links are resolved before this is decided",
+                    self.shown_root()
+                ))
+                .with_help("move the file inside the root, or widen it with `--root DIR`")
+        } else {
+            Diagnostic::error(
+                Code::E0004,
+                format!("cannot read `{name}`: {}", io_words(error)),
+                span,
+            )
+            .with_label("not checked")
+            .with_help("the other files were checked; make this one readable, or remove it")
+        }
     }
 
     /// Loads an entry given as bytes (standard input); its `use` paths are

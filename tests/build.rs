@@ -164,14 +164,69 @@ fn check_gates_drift_and_never_writes() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.starts_with("error: `plan.mmd` is out of date: it differs from the build at line 2"),
+        stderr.starts_with(
+            "error: `plan.mmd` is out of date: it differs from the build from line 2 on"
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("\n  found:      edited\n"), "{stderr}");
+    // A diff of what the build would change, then the command.
+    assert!(stderr.contains("\n-  edited\n"), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "help: update it with `muster build plan.muster --emit mermaid -o plan.mmd`\n"
+        ),
+        "{stderr}"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("plan.mmd")).unwrap(),
         "flowchart LR\n  edited\n"
     );
+    // Differences only in line ends, or at the end, are named as such.
+    assert_eq!(build(&[]).status.code(), Some(0));
+    let good = std::fs::read_to_string(dir.path().join("plan.mmd")).unwrap();
+    std::fs::write(dir.path().join("plan.mmd"), good.replace('\n', "\r\n")).unwrap();
+    let stderr = text(&build(&["--check"]).stderr);
+    assert!(stderr.contains("it differs only in line ends"), "{stderr}");
+    std::fs::write(dir.path().join("plan.mmd"), good.trim_end()).unwrap();
+    let stderr = text(&build(&["--check"]).stderr);
+    assert!(
+        stderr.contains("it differs only in the newlines at its end"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_update_command_keeps_the_root_and_quotes_paths() {
+    let dir = workspace();
+    std::fs::create_dir(dir.path().join("my plans")).unwrap();
+    let out = muster(
+        dir.path(),
+        &[
+            "build",
+            "plan.muster",
+            "--root",
+            ".",
+            "-o",
+            "my plans/plan.json",
+            "--check",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let command = "muster build plan.muster --emit json --root . -o 'my plans/plan.json'";
+    assert!(
+        stderr.contains(&format!("help: create it with `{command}`")),
+        "{stderr}"
+    );
+    // Following the advice works.
+    let status = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(command.replacen("muster", env!("CARGO_BIN_EXE_muster"), 1))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(dir.path().join("my plans/plan.json").is_file());
 }
 
 #[test]

@@ -27,7 +27,8 @@ fn muster_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
         .spawn()
         .unwrap();
     if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
+        // A command that does not read its input closes the pipe early.
+        let _ = child.stdin.take().unwrap().write_all(bytes);
     }
     drop(child.stdin.take());
     let start = Instant::now();
@@ -293,4 +294,72 @@ fn fmt_diff_is_a_patch_that_applies() {
     let patched = std::fs::read_to_string(dir.path().join("x.muster")).unwrap();
     let out = muster_in(dir.path(), &["fmt", "--check", "x.muster"], None);
     assert_eq!(out.status.code(), Some(0), "patched: {patched:?}");
+}
+
+#[test]
+fn one_file_of_a_folder_that_cannot_be_read_is_a_diagnostic_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("handbooks");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("a.muster"), "actor a { kind role }\n").unwrap();
+    std::fs::write(dir.path().join("outside.muster"), VALID).unwrap();
+    std::os::unix::fs::symlink("../outside.muster", folder.join("link.muster")).unwrap();
+    let big = std::fs::File::create(folder.join("big.muster")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    let out = muster_in(
+        dir.path(),
+        &["check", "--format", "json", "handbooks"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("W0601".into(), "handbooks/a.muster".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("E0004".into(), "handbooks/big.muster".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("E0006".into(), "handbooks/link.muster".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.muster"), "actor a { kind role }\n").unwrap();
+    let out = muster_in(
+        dir.path(),
+        &["check", "--color", "never", "x.muster", "./x.muster"],
+        None,
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(report.matches("[W0601]").count(), 1, "{report}");
+    assert!(report.ends_with("checked 1 file: 1 warning\n"), "{report}");
+}
+
+#[test]
+fn standard_input_by_device_path_says_to_write_a_dash() {
+    let dir = workspace();
+    let out = muster_in(dir.path(), &["build", "/dev/stdin"], Some(VALID.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("help: write `-` to read standard input"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -166,9 +166,7 @@ mod command {
         assert_eq!(out.status.code(), Some(0));
         let diff = text(&out.stdout);
         assert!(
-            diff.starts_with(
-                "--- handbooks/a.muster (before)\n+++ handbooks/a.muster (formatted)\n"
-            ),
+            diff.starts_with("--- a/handbooks/a.muster\n+++ b/handbooks/a.muster\n"),
             "{diff}"
         );
         assert!(

@@ -72,6 +72,9 @@ pub fn run(args: &BuildArgs) -> u8 {
                 printable(&args.file.display().to_string()),
                 io_reason(&e)
             );
+            if super::check::is_stdin_path(&args.file) {
+                eprintln!("help: write `-` to read standard input");
+            }
             return EXIT_USAGE;
         }
     };

@@ -13,7 +13,7 @@ use clap::Args;
 
 use super::{EXIT_USAGE, ReportArgs, findings_status, report};
 use crate::Session;
-use crate::diagnostic::{self, Code, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic, printable};
 use crate::source::{FileId, SourceMap};
 
 #[derive(Debug, Args)]
@@ -48,6 +48,14 @@ pub(super) fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
+/// Whether `path` names standard input by a device path (`/dev/stdin`),
+/// which is a pipe, not a handbook file.
+pub(super) fn is_stdin_path(path: &Path) -> bool {
+    ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+        .iter()
+        .any(|p| path == Path::new(p))
+}
+
 /// The `*.muster` files of a directory, sorted by name.
 fn handbooks_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -74,24 +82,42 @@ fn handbooks_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// `--root`), and the `*.muster` files of a directory, form one group.
 enum Group {
     Stdin,
-    Files { root: PathBuf, files: Vec<PathBuf> },
+    /// Each file with whether it was found in a directory (a file that
+    /// cannot be read is then a diagnostic, not a usage error).
+    Files {
+        root: PathBuf,
+        files: Vec<(PathBuf, bool)>,
+    },
+}
+
+/// `path` without leading `./`, so that one file has one name in a
+/// report; `.` alone is the empty path (the current directory).
+fn tidy(path: &Path) -> PathBuf {
+    let mut components = path.components().peekable();
+    while components.peek() == Some(&std::path::Component::CurDir) {
+        components.next();
+    }
+    components.collect()
 }
 
 fn groups(inputs: &[PathBuf], root: Option<&PathBuf>) -> Result<Vec<Group>, String> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut add = |group_root: PathBuf, new: Vec<PathBuf>| {
+    // Each file once, however it is spelled (`x.muster`, `./x.muster`).
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut add = |group_root: PathBuf, new: Vec<PathBuf>, walked: bool| {
+        let group_root = tidy(&group_root);
+        let new: Vec<(PathBuf, bool)> = new
+            .into_iter()
+            .map(|file| tidy(&file))
+            .filter(|file| seen.insert(file.canonicalize().unwrap_or_else(|_| file.clone())))
+            .map(|file| (file, walked))
+            .collect();
         let existing = groups.iter_mut().find_map(|g| match g {
             Group::Files { root, files } if *root == group_root => Some(files),
             _ => None,
         });
         match existing {
-            Some(files) => {
-                for file in new {
-                    if !files.contains(&file) {
-                        files.push(file);
-                    }
-                }
-            }
+            Some(files) => files.extend(new),
             None => groups.push(Group::Files {
                 root: group_root,
                 files: new,
@@ -104,14 +130,19 @@ fn groups(inputs: &[PathBuf], root: Option<&PathBuf>) -> Result<Vec<Group>, Stri
             stdin = true;
             continue;
         }
-        let meta = std::fs::metadata(input)
-            .map_err(|e| format!("cannot read `{}`: {}", input.display(), io_reason(&e)))?;
+        let meta = std::fs::metadata(input).map_err(|e| {
+            format!(
+                "cannot read `{}`: {}",
+                printable(&input.display().to_string()),
+                io_reason(&e)
+            )
+        })?;
         if meta.is_dir() {
             let files = handbooks_in(input)?;
-            add(root.cloned().unwrap_or_else(|| input.clone()), files);
+            add(root.cloned().unwrap_or_else(|| input.clone()), files, true);
         } else {
             let parent = input.parent().map(Path::to_path_buf).unwrap_or_default();
-            add(root.cloned().unwrap_or(parent), vec![input.clone()]);
+            add(root.cloned().unwrap_or(parent), vec![input.clone()], false);
         }
     }
     if stdin {
@@ -125,8 +156,17 @@ fn check_group(
     group: &Group,
     root: Option<&PathBuf>,
 ) -> Result<(Session, Vec<Diagnostic>), String> {
-    let cannot_read =
-        |p: &Path, e: std::io::Error| format!("cannot read `{}`: {}", p.display(), io_reason(&e));
+    let cannot_read = |p: &Path, e: std::io::Error| {
+        let mut message = format!(
+            "cannot read `{}`: {}",
+            printable(&p.display().to_string()),
+            io_reason(&e)
+        );
+        if is_stdin_path(p) {
+            message.push_str("\nhelp: write `-` to read standard input");
+        }
+        message
+    };
     match group {
         Group::Stdin => {
             let mut bytes = Vec::new();
@@ -148,13 +188,20 @@ fn check_group(
         Group::Files { root, files } => {
             let mut session = Session::new(root).map_err(|e| cannot_read(root, e))?;
             let mut ids = Vec::with_capacity(files.len());
-            for file in files {
-                let id = session.load_entry(file).map_err(|e| cannot_read(file, e))?;
-                if !ids.contains(&id) {
-                    ids.push(id);
+            let mut refused = Vec::new();
+            for (file, walked) in files {
+                match session.load_entry(file) {
+                    Ok(id) => {
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                    Err(e) if *walked => refused.push(session.refuse_entry(file, &e)),
+                    Err(e) => return Err(cannot_read(file, e)),
                 }
             }
-            let diagnostics = check_entries(&session, &ids);
+            let mut diagnostics = check_entries(&session, &ids);
+            diagnostics.extend(refused);
             Ok((session, diagnostics))
         }
     }

@@ -162,7 +162,7 @@ fn format_one(
             let options = HumanOptions {
                 color: use_color(args.color, std::io::IsTerminal::is_terminal(&stderr)),
             };
-            let mut err = stderr.lock();
+            let mut err = std::io::BufWriter::new(stderr.lock());
             let _ = diagnostic::write_human(&mut err, &sources, &diagnostics, options);
             let _ = writeln!(
                 err,

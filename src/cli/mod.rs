@@ -140,6 +140,10 @@ fn report(
     files_checked: usize,
 ) -> std::io::Result<Counts> {
     let counts = Counts::of(diagnostics);
+    // One buffered writer for every report: a report of many diagnostics
+    // is a few large writes, not one per piece of text.
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let out: &mut dyn Write = &mut buffered;
     match args.format {
         Format::Human => {
             let options = HumanOptions {
@@ -156,6 +160,7 @@ fn report(
         Format::Json => diagnostic::write_json(out, sources, diagnostics)?,
         Format::Github => diagnostic::write_github(out, sources, diagnostics)?,
     }
+    buffered.flush()?;
     Ok(counts)
 }
 
