@@ -187,3 +187,6 @@ fn lanes(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
