@@ -7,6 +7,7 @@
 //! Every id and label goes through [`quote`], so no input can break the
 //! file: ids are always quoted (a step called `graph` or `node` is fine).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::Options;
@@ -63,8 +64,9 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=10];");
     let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];");
 
+    let actors = super::actor_index(plan, options);
     for (index, procedure) in plan.procedures.iter().enumerate() {
-        write_procedure(&mut out, plan, index, procedure, options);
+        write_procedure(&mut out, plan, &actors, index, procedure, options);
     }
 
     if !plan.resources.is_empty() {
@@ -91,6 +93,7 @@ pub fn render(plan: &Plan, options: &Options) -> String {
 fn write_procedure(
     out: &mut String,
     plan: &Plan,
+    actors: &HashMap<&str, usize>,
     index: usize,
     procedure: &Procedure,
     options: &Options,
@@ -116,8 +119,7 @@ fn write_procedure(
         );
     }
 
-    let critical: std::collections::BTreeSet<&str> =
-        procedure.critical_path.iter().map(String::as_str).collect();
+    let critical = super::critical_steps(procedure);
     let write_step = |out: &mut String, step: &Step, indent: &str| {
         let style = if critical.contains(step.id.as_str()) {
             "style=\"rounded,filled,bold\", fillcolor=\"#ffe5e5\", color=\"#c00000\""
@@ -132,7 +134,7 @@ fn write_procedure(
         );
     };
     if options.lanes {
-        for (lane, (label, steps)) in super::lanes(plan, procedure).iter().enumerate() {
+        for (lane, (label, steps)) in super::lanes(plan, actors, procedure).iter().enumerate() {
             let _ = writeln!(
                 out,
                 "    subgraph {} {{",
@@ -167,12 +169,10 @@ fn write_procedure(
     }
     // `after` edges; an edge between consecutive steps of the critical path
     // is emphasised.
+    let critical_edges = super::critical_edges(procedure);
     for step in &procedure.steps {
         for before in &step.after {
-            let on_path = procedure
-                .critical_path
-                .windows(2)
-                .any(|w| w[0] == *before && w[1] == step.id);
+            let on_path = critical_edges.contains(&(before.as_str(), step.id.as_str()));
             let style = if on_path {
                 " [color=\"#c00000\", penwidth=2.5]"
             } else {
@@ -241,14 +241,13 @@ fn amount_text(amount: Option<u32>, unit: Option<&str>) -> String {
 
 fn write_activation_edges(out: &mut String, plan: &Plan) {
     let mut any = false;
+    let procedures = super::first_index(&plan.procedures, |q| q.id.as_str());
     for procedure in &plan.procedures {
         for step in &procedure.steps {
             for target in &step.activates {
-                let Some((index, other)) = plan
-                    .procedures
-                    .iter()
-                    .enumerate()
-                    .find(|(_, q)| q.id == *target)
+                let Some((index, other)) = procedures
+                    .get(target.as_str())
+                    .and_then(|&q| Some((q, plan.procedures.get(q)?)))
                 else {
                     continue;
                 };

@@ -65,23 +65,22 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     if let Some(h) = &plan.handbook {
         let _ = writeln!(out, "  %% {}", comment(&h.title));
     }
-    let resource_id = |r: &str| {
-        plan.resources
-            .iter()
-            .position(|x| x.id == r)
-            .map(|i| format!("R{i}"))
-    };
+    // Lookups only: output follows the order of the plan's lists.
+    let resource_index = super::first_index(&plan.resources, |r| r.id.as_str());
+    let procedure_index = super::first_index(&plan.procedures, |q| q.id.as_str());
+    let actor_index = super::actor_index(plan, options);
+    let resource_id = |r: &str| resource_index.get(r).map(|i| format!("R{i}"));
     let mut critical_nodes: Vec<String> = Vec::new();
+    // Whether each step of each procedure is critical, by index.
+    let mut is_critical: Vec<Vec<bool>> = Vec::with_capacity(plan.procedures.len());
     let mut links: Vec<String> = Vec::new();
 
     for (p, procedure) in plan.procedures.iter().enumerate() {
-        let step_id = |s: &str| {
-            procedure
-                .steps
-                .iter()
-                .position(|x| x.id == s)
-                .map(|i| format!("S{p}_{i}"))
-        };
+        let step_index = super::first_index(&procedure.steps, |s| s.id.as_str());
+        let step_id = |s: &str| step_index.get(s).map(|i| format!("S{p}_{i}"));
+        let critical = super::critical_steps(procedure);
+        let critical_edges = super::critical_edges(procedure);
+        let mut critical_here = vec![false; procedure.steps.len()];
         let title = super::procedure_title(procedure);
         let _ = writeln!(out, "  subgraph P{p}[{}]", label(&title));
         for (t, trigger) in procedure.triggers.iter().enumerate() {
@@ -92,7 +91,10 @@ pub fn render(plan: &Plan, options: &Options) -> String {
             let _ = writeln!(out, "{indent}S{p}_{s}({})", label(&super::step_text(step)));
         };
         if options.lanes {
-            for (lane, (owner, steps)) in super::lanes(plan, procedure).iter().enumerate() {
+            for (lane, (owner, steps)) in super::lanes(plan, &actor_index, procedure)
+                .iter()
+                .enumerate()
+            {
                 let _ = writeln!(out, "    subgraph L{p}_{lane}[{}]", label(owner));
                 for &s in steps {
                     write_step(&mut out, s, &procedure.steps[s], "      ");
@@ -117,22 +119,22 @@ pub fn render(plan: &Plan, options: &Options) -> String {
             }
         }
         for (s, step) in procedure.steps.iter().enumerate() {
-            if procedure.critical_path.contains(&step.id) {
+            if critical.contains(step.id.as_str()) {
                 critical_nodes.push(format!("S{p}_{s}"));
+                if let Some(c) = critical_here.get_mut(s) {
+                    *c = true;
+                }
             }
             for before in &step.after {
                 let Some(from) = step_id(before) else {
                     continue;
                 };
-                let on_path = procedure
-                    .critical_path
-                    .windows(2)
-                    .any(|w| w[0] == *before && w[1] == step.id);
+                let on_path = critical_edges.contains(&(before.as_str(), step.id.as_str()));
                 let arrow = if on_path { "==>" } else { "-->" };
                 links.push(format!("{from} {arrow} S{p}_{s}"));
             }
             for target in &step.activates {
-                if let Some(q) = plan.procedures.iter().position(|x| x.id == *target) {
+                if let Some(q) = procedure_index.get(target.as_str()) {
                     links.push(format!("S{p}_{s} -- activates --> P{q}"));
                 }
             }
@@ -151,6 +153,7 @@ pub fn render(plan: &Plan, options: &Options) -> String {
                 }
             }
         }
+        is_critical.push(critical_here);
     }
 
     for (r, resource) in plan.resources.iter().enumerate() {
@@ -180,10 +183,11 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     let mut steps: Vec<String> = vec!["LS".to_owned()];
     for (p, procedure) in plan.procedures.iter().enumerate() {
         triggers.extend((0..procedure.triggers.len()).map(|t| format!("T{p}_{t}")));
+        let critical_here = is_critical.get(p).map_or(&[][..], Vec::as_slice);
         steps.extend(
             (0..procedure.steps.len())
-                .map(|s| format!("S{p}_{s}"))
-                .filter(|id| !critical_nodes.contains(id)),
+                .filter(|&s| !critical_here.get(s).copied().unwrap_or(false))
+                .map(|s| format!("S{p}_{s}")),
         );
     }
     critical_nodes.insert(0, "LC".to_owned());

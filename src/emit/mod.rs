@@ -5,6 +5,7 @@
 pub mod dot;
 pub mod mermaid;
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::plan::{Plan, Procedure, Resource, Step, Trigger};
@@ -116,25 +117,76 @@ fn resource_text(resource: &Resource) -> String {
     text
 }
 
+/// The index of the first item of `items` with each key, for lookups only:
+/// the map is never iterated into output, which follows the order of the
+/// plan's lists.
+fn first_index<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, usize> {
+    let mut index = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        index.entry(key(item)).or_insert(i);
+    }
+    index
+}
+
+/// The ids of a procedure's critical steps.
+fn critical_steps(procedure: &Procedure) -> HashSet<&str> {
+    procedure.critical_path.iter().map(String::as_str).collect()
+}
+
+/// The `after` edges (before, step) between consecutive steps of a
+/// procedure's critical path.
+fn critical_edges(procedure: &Procedure) -> HashSet<(&str, &str)> {
+    procedure
+        .critical_path
+        .windows(2)
+        .map(|w| (w[0].as_str(), w[1].as_str()))
+        .collect()
+}
+
+/// The index of each actor id in `plan.actors`, for [`lanes`]; empty
+/// when the diagram has no lanes.
+fn actor_index<'a>(plan: &'a Plan, options: &Options) -> HashMap<&'a str, usize> {
+    if options.lanes {
+        first_index(&plan.actors, |a| a.id.as_str())
+    } else {
+        HashMap::new()
+    }
+}
+
 /// The swimlanes of a procedure: one per owner, in the order owners first
-/// appear, with the owner's label and the indexes of its steps.
-fn lanes(plan: &Plan, procedure: &Procedure) -> Vec<(String, Vec<usize>)> {
+/// appear, with the owner's label (looked up in `actors`, the
+/// [`actor_index`] of `plan`) and the indexes of its steps.
+fn lanes(
+    plan: &Plan,
+    actors: &HashMap<&str, usize>,
+    procedure: &Procedure,
+) -> Vec<(String, Vec<usize>)> {
     let mut lanes: Vec<(&str, Vec<usize>)> = Vec::new();
+    // The lane of each owner, for lookups only.
+    let mut lane_of: HashMap<&str, usize> = HashMap::new();
     for (s, step) in procedure.steps.iter().enumerate() {
-        match lanes.iter_mut().find(|(owner, _)| *owner == step.owner) {
+        match lane_of
+            .get(step.owner.as_str())
+            .and_then(|&l| lanes.get_mut(l))
+        {
             Some((_, steps)) => steps.push(s),
-            None => lanes.push((&step.owner, vec![s])),
+            None => {
+                lane_of.insert(&step.owner, lanes.len());
+                lanes.push((&step.owner, vec![s]));
+            }
         }
     }
     lanes
         .into_iter()
         .map(|(owner, steps)| {
-            let label = plan
-                .actors
-                .iter()
-                .find(|a| a.id == owner)
+            let label = actors
+                .get(owner)
+                .and_then(|&a| plan.actors.get(a))
                 .map_or_else(|| owner.to_owned(), |a| a.label.clone());
             (label, steps)
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
