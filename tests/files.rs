@@ -363,3 +363,25 @@ fn standard_input_by_device_path_says_to_write_a_dash() {
         stderr(&out)
     );
 }
+
+#[test]
+fn fmt_keeps_the_owner_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("owned.muster");
+    std::fs::write(&path, "actor   a   { kind role }\n").unwrap();
+    // Giving a file away needs root (CI runs as root); otherwise the file
+    // is ours and keeping the owner is what any rewrite does.
+    let given_away = std::os::unix::fs::chown(&path, Some(4321), Some(4321)).is_ok();
+    let before = std::fs::metadata(&path).unwrap();
+    let out = muster_in(dir.path(), &["fmt", "owned.muster"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "actor a { kind role }\n"
+    );
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    if given_away {
+        assert_eq!(after.uid(), 4321);
+    }
+}
