@@ -88,6 +88,7 @@ pub fn parse_source(sources: &SourceMap, id: FileId) -> syntax::Parsed {
         None => syntax::Parsed {
             ast: None,
             diagnostics: Vec::new(),
+            recoverable: 0,
         },
     }
 }
@@ -106,14 +107,16 @@ pub struct Compilation {
 /// [`compile_file`] and [`Session`]).
 pub fn compile(sources: &SourceMap, entry: FileId) -> Compilation {
     let parsed = parse_source(sources, entry);
+    let checkable = parsed.checkable();
     let mut diagnostics = parsed.diagnostics;
     let mut model = None;
     // A file with a syntax or literal error is not checked further: its
     // meaning is uncertain, and findings about it would be guesses.
-    if let (Some(ast), false) = (&parsed.ast, diagnostics.iter().any(Diagnostic::is_error)) {
+    if let (Some(ast), true) = (&parsed.ast, checkable) {
         let checked = check::check(&[ast], true);
         diagnostics.extend(checked.diagnostics);
-        model = checked.model;
+        // An unknown fixed word is an error, so there is no model.
+        model = checked.model.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     }
     diagnostic::sort(&mut diagnostics);
     Compilation { model, diagnostics }

@@ -618,7 +618,7 @@ impl Session {
         let parsed: Vec<&Parsed> = order
             .iter()
             .filter_map(|&id| self.files[id.0 as usize].parsed.as_ref())
-            .filter(|p| p.ast.is_some() && !p.has_errors())
+            .filter(|p| p.checkable())
             .collect();
         if parsed.len() < order.len() {
             complete = false;

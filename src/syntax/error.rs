@@ -272,13 +272,18 @@ pub fn syntax_error(
     diagnostic = label_unclosed(diagnostic, file, text, at, &positives);
     diagnostic = hint_from_previous_token(diagnostic, file, text, at, &positives);
     if diagnostic.help.is_none() {
+        diagnostic = hint_borrowed(diagnostic, text, at, &positives, &found);
+    }
+    if diagnostic.help.is_none() {
         diagnostic = hint_from_found(diagnostic, &positives, &found);
     }
     diagnostic
 }
 
-/// Points at the `{`, `(` or `[` that a missing closer leaves open: one that
-/// is open where the error is and still open at the end of the file.
+/// Points at the `{`, `(` or `[` that a missing closer leaves open: the
+/// innermost block still open where the error is (after a missing `}` of a
+/// step, the step's `{`, not the procedure's). Only when some brace is
+/// still open at the end of the file is a `{` named at all.
 fn label_unclosed(
     mut diagnostic: Diagnostic,
     file: FileId,
@@ -289,11 +294,8 @@ fn label_unclosed(
     let here = scan::brackets(text, at, usize::MAX);
     let end = scan::brackets(text, text.len(), usize::MAX);
     if positives.contains(&Rule::close_brace)
-        && let Some(&open) = here
-            .open_braces
-            .iter()
-            .rev()
-            .find(|o| end.open_braces.contains(o))
+        && !end.open_braces.is_empty()
+        && let Some(&open) = here.open_braces.last()
     {
         diagnostic =
             diagnostic.with_secondary(Span::new(file, open, open + 1), "this `{` is never closed");
@@ -381,6 +383,64 @@ fn hint_from_previous_token(
         _ => {}
     }
     diagnostic
+}
+
+/// The one-letter unit for a unit written as a word (`days` → `d`).
+fn unit_letter(word: &str) -> Option<char> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "w" | "week" | "weeks" | "wk" | "wks" => 'w',
+        "d" | "day" | "days" => 'd',
+        "h" | "hour" | "hours" | "hr" | "hrs" => 'h',
+        "m" | "min" | "mins" | "minute" | "minutes" => 'm',
+        _ => return None,
+    })
+}
+
+/// The token after the one at `at` (of `len` bytes), skipping whitespace.
+fn next_token(text: &str, at: usize, len: usize) -> Found {
+    let mut next = (at + len).min(text.len());
+    while next < text.len() && text.as_bytes()[next].is_ascii_whitespace() {
+        next += 1;
+    }
+    scan::token_at(text, next)
+}
+
+/// Hints for words and operators borrowed from other languages: `8 days`
+/// for `8d`, `&&` and `||` for `and` and `or`, `!` for `not`.
+fn hint_borrowed(
+    diagnostic: Diagnostic,
+    text: &str,
+    at: usize,
+    positives: &[Rule],
+    found: &Found,
+) -> Diagnostic {
+    let len = found.len(text, at);
+    match found {
+        Found::Word(number)
+            if positives.contains(&Rule::duration)
+                && number.bytes().all(|b| b.is_ascii_digit() || b == b'_') =>
+        {
+            match next_token(text, at, len) {
+                Found::Word(unit) => match unit_letter(&unit) {
+                    Some(letter) => diagnostic.with_help(format!(
+                        "a duration is written without a space, with a one-letter unit: `{number}{letter}`"
+                    )),
+                    None => diagnostic.with_help(format!(
+                        "a duration needs a unit (`w`, `d`, `h` or `m`), written without a space: `{number}d`"
+                    )),
+                },
+                _ => diagnostic.with_help(format!(
+                    "a duration needs a unit (`w`, `d`, `h` or `m`): `{number}h`"
+                )),
+            }
+        }
+        Found::Symbol(s) if s == "&" => diagnostic.with_help("`and` is written as a word: `a and b`"),
+        Found::Symbol(s) if s == "|" && text[at..].starts_with("||") => {
+            diagnostic.with_help("`or` is written as a word: `a or b`")
+        }
+        Found::Symbol(s) if s == "!" => diagnostic.with_help("`not` is written as a word: `not a`"),
+        _ => diagnostic,
+    }
 }
 
 /// Hints that depend on what was found.

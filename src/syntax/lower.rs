@@ -37,6 +37,9 @@ pub struct Lowerer<'a> {
     /// first looked for.
     comment_starts: std::cell::OnceCell<Vec<usize>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many of the errors pushed are unknown fixed words, after which
+    /// the rest of the file is still checked.
+    pub recoverable: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -47,6 +50,7 @@ impl<'a> Lowerer<'a> {
             base: 0,
             comment_starts: std::cell::OnceCell::new(),
             diagnostics: Vec::new(),
+            recoverable: 0,
         }
     }
 
@@ -399,6 +403,9 @@ impl<'a> Lowerer<'a> {
             diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
         }
         self.diagnostics.push(diagnostic);
+        // The word stands for nothing; the rest of the file means what it
+        // says and is still checked.
+        self.recoverable += 1;
     }
 
     fn requirement(&mut self, pair: Pair<'_, Rule>) -> Lowered<Requirement> {

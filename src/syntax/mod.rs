@@ -36,11 +36,25 @@ pub struct Parsed {
     /// The tree, unless a syntax error (E0001) stopped the file.
     pub ast: Option<ast::File>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many of the errors leave the tree's meaning certain enough to
+    /// check the rest of the file: an unknown word where a fixed one is
+    /// expected (an actor kind, a decision rule), which stands for
+    /// nothing.
+    pub recoverable: usize,
 }
 
 impl Parsed {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.is_error())
+    }
+
+    /// Whether the file is checked: it has a tree and every error in it is
+    /// [`Parsed::recoverable`]. A syntax error or an invalid literal
+    /// leaves its meaning uncertain, and findings about it would be
+    /// guesses.
+    pub fn checkable(&self) -> bool {
+        self.ast.is_some()
+            && self.diagnostics.iter().filter(|d| d.is_error()).count() <= self.recoverable
     }
 }
 
@@ -109,6 +123,7 @@ fn parse_on_own_stack(file: FileId, text: &str) -> Parsed {
             Ok(handle) => handle.join().unwrap_or_else(|_| Parsed {
                 ast: None,
                 diagnostics: vec![internal_error(file, "the parser panicked".into())],
+                recoverable: 0,
             }),
             // No thread could be started: parse on this one; pest's stack
             // guard still turns exhaustion into a clean error.
@@ -139,6 +154,7 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
                     ))
                     .with_help("split the condition into simpler facts"),
             ],
+            recoverable: 0,
         };
     }
     // One top-level declaration at a time: pest keeps every token of what
@@ -167,6 +183,7 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
                 return Parsed {
                     ast: None,
                     diagnostics: vec![error::syntax_error(file, text, start, &e)],
+                    recoverable: 0,
                 };
             }
         };
@@ -178,6 +195,7 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
             break;
         }
     }
+    let recoverable = lowerer.recoverable;
     let mut diagnostics = lowerer.diagnostics;
     let ast = match result {
         Ok(()) => Some(ast::File {
@@ -190,5 +208,9 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
             None
         }
     };
-    Parsed { ast, diagnostics }
+    Parsed {
+        ast,
+        diagnostics,
+        recoverable,
+    }
 }
