@@ -163,6 +163,12 @@ const IDENTS: &[&str] = &[
     "bool",
     "int",
     "duration",
+    "at",
+    "no",
+    "by",
+    "set",
+    "met",
+    "incident",
 ];
 
 const KINDS: &[&str] = &[
@@ -240,6 +246,43 @@ fn duration() -> impl Strategy<Value = String> + Clone {
                 .map(|(unit, number)| format!("{number}{unit}"))
                 .collect()
         })
+}
+
+/// Minutes as a duration of canonical units (`1d12h`).
+fn minutes_text(minutes: u32) -> String {
+    let mut rest = minutes;
+    let mut out = String::new();
+    for (unit, size) in [('w', 10_080), ('d', 1_440), ('h', 60), ('m', 1)] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("0m");
+    }
+    out
+}
+
+/// A duration, or a range `a..b` / `a..b..c` with bounds in order.
+fn duration_range() -> impl Strategy<Value = Toks> {
+    prop_oneof![
+        3 => duration().prop_map(one),
+        1 => (0u32..20_000, 0u32..20_000).prop_map(|(a, b)| {
+            vec![t(minutes_text(a.min(b))), t(".."), t(minutes_text(a.max(b)))]
+        }),
+        1 => (0u32..20_000, 0u32..20_000, 0u32..20_000).prop_map(|(a, b, c)| {
+            let mut v = [a, b, c];
+            v.sort_unstable();
+            vec![
+                t(minutes_text(v[0])),
+                t(".."),
+                t(minutes_text(v[1])),
+                t(".."),
+                t(minutes_text(v[2])),
+            ]
+        }),
+    ]
 }
 
 /// `n` written with or without `_` between thousands.
@@ -433,7 +476,7 @@ fn resource() -> BoxedStrategy<Toks> {
                 "capacity",
                 (int(), ident()).prop_map(|(n, unit)| vec![t(n), t(unit)]),
             ),
-            attr("ready", duration().prop_map(one)),
+            attr("ready", duration_range()),
             attr("note", string_toks()),
         ]),
     )
@@ -481,7 +524,7 @@ fn step() -> BoxedStrategy<Toks> {
         attributes(vec![
             attr("owner", ident().prop_map(one)),
             attr("after", ident_list()),
-            attr("takes", duration().prop_map(one)),
+            attr("takes", duration_range()),
             attr("within", duration().prop_map(one)),
             attr("requires", requirements()),
             attr("notify", ident_list()),
@@ -509,6 +552,144 @@ fn procedure() -> BoxedStrategy<Toks> {
     block("procedure", items)
 }
 
+/// A value of `set`.
+fn value() -> impl Strategy<Value = Toks> {
+    prop_oneof![
+        ident().prop_map(one),
+        int().prop_map(one),
+        duration().prop_map(one),
+        Just(one("true")),
+        Just(one("false")),
+    ]
+}
+
+/// `NAME = THING, …`.
+fn pairs(rhs: impl Strategy<Value = Toks>) -> impl Strategy<Value = Toks> {
+    prop::collection::vec(
+        (ident(), rhs).prop_map(|(name, value)| {
+            let mut out = vec![t(name), t("=")];
+            out.extend(value);
+            out
+        }),
+        1..3,
+    )
+    .prop_map(|items| join(items, ","))
+}
+
+fn path() -> impl Strategy<Value = Toks> {
+    (ident(), ident()).prop_map(|(p, s)| vec![t(p), t("."), t(s)])
+}
+
+fn share() -> impl Strategy<Value = Toks> {
+    prop::option::of(1u32..=100).prop_map(|n| match n {
+        Some(n) => vec![t("in"), t(n.to_string()), t("%")],
+        None => Vec::new(),
+    })
+}
+
+fn incident() -> BoxedStrategy<Toks> {
+    block(
+        "incident",
+        attributes(vec![
+            attr("at", duration().prop_map(one)),
+            attr("bind", pairs(ident().prop_map(one))),
+            attr("set", pairs(value())),
+            attr("note", string_toks()),
+        ]),
+    )
+}
+
+fn inject() -> BoxedStrategy<Toks> {
+    let delays = prop::collection::vec(
+        (path(), duration()).prop_map(|(p, d)| {
+            let mut out = p;
+            out.push(t("by"));
+            out.push(t(d));
+            out
+        }),
+        1..3,
+    )
+    .prop_map(|items| join(items, ","));
+    block(
+        "inject",
+        attributes(vec![
+            attr("at", duration().prop_map(one)),
+            attr("incident", ident().prop_map(one)),
+            attr("set", pairs(value())),
+            attr("withdraw", requirements()),
+            attr("restore", requirements()),
+            attr("delay", delays),
+            attr(
+                "block",
+                prop::collection::vec(path(), 1..3).prop_map(|ps| join(ps, ",")),
+            ),
+            attr("from", ident().prop_map(one)),
+            attr("to", ident_list()),
+            attr("note", string_toks()),
+        ]),
+    )
+}
+
+/// `expect …` in each of its four forms.
+fn expect() -> BoxedStrategy<Toks> {
+    let step = (ident(), path(), duration(), share()).prop_map(|(i, p, d, share)| {
+        let mut out = vec![t(i), t(".")];
+        out.extend(p);
+        out.push(t("within"));
+        out.push(t(d));
+        out.extend(share);
+        out
+    });
+    let activated = (any::<bool>(), ident(), ident(), prop::option::of(duration())).prop_map(
+        |(not, i, p, within)| {
+            let mut out = Toks::new();
+            if not {
+                out.push(t("not"));
+            }
+            out.extend([t(i), t("."), t(p), t("activated")]);
+            if let Some(d) = within {
+                out.push(t("within"));
+                out.push(t(d));
+            }
+            out
+        },
+    );
+    let shortage = prop::option::of(ident()).prop_map(|r| {
+        let mut out = vec![t("no"), t("shortage")];
+        if let Some(r) = r {
+            out.push(t("of"));
+            out.push(t(r));
+        }
+        out
+    });
+    let deadlines = share().prop_map(|share| {
+        let mut out = vec![t("deadlines"), t("met")];
+        out.extend(share);
+        out
+    });
+    attr(
+        "expect",
+        prop_oneof![step, activated, shortage, deadlines].prop_map(|v| v),
+    )
+}
+
+fn scenario() -> BoxedStrategy<Toks> {
+    let attrs = attributes(vec![
+        attr("runs", int().prop_map(one)),
+        attr("seed", int().prop_map(one)),
+        attr("horizon", duration().prop_map(one)),
+        attr("note", string_toks()),
+    ]);
+    let members = prop::collection::vec(prop_oneof![incident(), inject(), expect()], 0..5);
+    let items = (attrs, members)
+        .prop_map(|(mut attrs, members)| {
+            attrs.extend(members);
+            attrs
+        })
+        .prop_shuffle();
+    block("scenario", items)
+}
+
 /// The declarations of a file, with at most one handbook.
 fn declarations() -> BoxedStrategy<Toks> {
     let decl = prop_oneof![
@@ -517,6 +698,7 @@ fn declarations() -> BoxedStrategy<Toks> {
         2 => resource(),
         2 => fact(),
         3 => procedure(),
+        2 => scenario(),
     ];
     (
         prop::option::weighted(0.3, handbook()),

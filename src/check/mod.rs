@@ -178,7 +178,7 @@ impl<'a> Checker<'a> {
                             );
                         }
                     },
-                    ast::Declaration::Use(_) => {}
+                    ast::Declaration::Use(_) | ast::Declaration::Scenario(_) => {}
                     ast::Declaration::Actor(a) => {
                         if self.declare(&a.id, Kind::Actor, self.actors.len()) {
                             self.actors.push(a);

@@ -22,8 +22,8 @@
 //! attribute whose value holds a comment is kept as written.
 
 use crate::syntax::ast::{
-    AttrValue, Attribute, Declaration, Expr, FactType, File, Ident, ProcedureItem, Requirement,
-    StrLit,
+    AttrValue, Attribute, Declaration, DurationLit, Expectation, Expr, FactType, File, Ident,
+    ProcedureItem, Requirement, ScenarioItem, StepPath, StrLit, Value,
 };
 
 /// The widest line a one-line block may make, in characters.
@@ -86,6 +86,9 @@ enum Member<'a> {
     Attribute(&'a Attribute),
     Trigger(&'a crate::syntax::ast::Trigger),
     Step(&'a crate::syntax::ast::Step),
+    Incident(&'a crate::syntax::ast::Incident),
+    Inject(&'a crate::syntax::ast::Inject),
+    Expect(&'a crate::syntax::ast::Expect),
 }
 
 impl Member<'_> {
@@ -94,7 +97,16 @@ impl Member<'_> {
             Member::Attribute(a) => a.span.start,
             Member::Trigger(t) => t.span.start,
             Member::Step(s) => s.span.start,
+            Member::Incident(i) => i.span.start,
+            Member::Inject(i) => i.span.start,
+            Member::Expect(e) => e.span.start,
         }
+    }
+
+    /// Whether the member is a line of its own (an attribute or an
+    /// expectation), not a block.
+    fn is_line(&self) -> bool {
+        matches!(self, Member::Attribute(_) | Member::Expect(_))
     }
 }
 
@@ -190,8 +202,14 @@ impl<'a> Printer<'a> {
     /// Whether the source has a blank line between the last written piece
     /// and `at`.
     fn blank_line_before(&self, at: usize) -> bool {
+        // A blank line is a line of the gap with nothing on it; text in the
+        // gap (an expectation moved to the end of its scenario) is none.
         let gap = self.slice(self.last_end.min(at), at);
-        gap.matches('\n').count() >= 2
+        let lines: Vec<&str> = gap.split('\n').collect();
+        lines.len() > 2
+            && lines[1..lines.len() - 1]
+                .iter()
+                .any(|line| line.trim().is_empty())
     }
 
     fn separate(&mut self, at: usize) {
@@ -314,6 +332,50 @@ impl<'a> Printer<'a> {
                     .collect();
                 self.block(0, header, after, span.end, &members, false);
             }
+            Declaration::Scenario(sc) => {
+                let header = self.header("scenario", &sc.id, sc.label.as_ref());
+                let after = sc.label.as_ref().map_or(sc.id.span.end, |l| l.span.end);
+                fn member(item: &ScenarioItem) -> Member<'_> {
+                    match item {
+                        ScenarioItem::Attribute(a) => Member::Attribute(a),
+                        ScenarioItem::Incident(i) => Member::Incident(i),
+                        ScenarioItem::Inject(i) => Member::Inject(i),
+                        ScenarioItem::Expect(e) => Member::Expect(e),
+                    }
+                }
+                let is_expect = |item: &ScenarioItem| matches!(item, ScenarioItem::Expect(_));
+                // Attributes, incidents and injects in source order, then
+                // the expectations; unless a comment stands where members
+                // would move past it, which would change what it is next
+                // to (and could make it a doc comment).
+                let first_misplaced = sc
+                    .items
+                    .iter()
+                    .position(is_expect)
+                    .filter(|&e| sc.items[e..].iter().any(|i| !is_expect(i)));
+                let last_other = sc.items.iter().rposition(|i| !is_expect(i));
+                let reorder = match (first_misplaced, last_other) {
+                    (Some(e), Some(o)) => {
+                        let from = Member::start(&member(&sc.items[e]));
+                        let to = match &sc.items[o] {
+                            ScenarioItem::Attribute(a) => a.span.end,
+                            ScenarioItem::Incident(i) => i.span.end,
+                            ScenarioItem::Inject(i) => i.span.end,
+                            ScenarioItem::Expect(x) => x.span.end,
+                        };
+                        !self.has_comment(from, to)
+                    }
+                    _ => false,
+                };
+                let mut members: Vec<Member> = Vec::with_capacity(sc.items.len());
+                if reorder {
+                    members.extend(sc.items.iter().filter(|i| !is_expect(i)).map(member));
+                    members.extend(sc.items.iter().filter(|i| is_expect(i)).map(member));
+                } else {
+                    members.extend(sc.items.iter().map(member));
+                }
+                self.block(0, header, after, span.end, &members, false);
+            }
         }
         self.block_start = false;
     }
@@ -379,7 +441,7 @@ impl<'a> Printer<'a> {
             let start = member.start();
             self.leading(start, level + 1);
             self.separate(start);
-            if matches!(member, Member::Attribute(_)) {
+            if member.is_line() {
                 self.doc_guard = false;
             } else {
                 self.guard_doc();
@@ -403,6 +465,24 @@ impl<'a> Printer<'a> {
                     let members: Vec<Member> = s.attrs.iter().map(Member::Attribute).collect();
                     self.block(level + 1, header, after, s.span.end, &members, true);
                 }
+                Member::Incident(i) => {
+                    let header = self.header("incident", &i.id, i.label.as_ref());
+                    let after = i.label.as_ref().map_or(i.id.span.end, |l| l.span.end);
+                    let members: Vec<Member> = i.attrs.iter().map(Member::Attribute).collect();
+                    self.block(level + 1, header, after, i.span.end, &members, true);
+                }
+                Member::Inject(i) => {
+                    let header = self.header("inject", &i.id, i.label.as_ref());
+                    let after = i.label.as_ref().map_or(i.id.span.end, |l| l.span.end);
+                    let members: Vec<Member> = i.attrs.iter().map(Member::Attribute).collect();
+                    self.block(level + 1, header, after, i.span.end, &members, true);
+                }
+                Member::Expect(e) => {
+                    self.indent(level + 1);
+                    let text = self.expectation(e);
+                    self.out.push_str(&text);
+                    self.end_line(e.span.end);
+                }
             }
             self.block_start = false;
         }
@@ -411,6 +491,77 @@ impl<'a> Printer<'a> {
         self.indent(level);
         self.out.push('}');
         self.end_line(end);
+    }
+
+    fn duration(&self, d: &DurationLit) -> String {
+        self.slice(d.span.start, d.span.end).to_owned()
+    }
+
+    fn path(&self, p: &StepPath) -> String {
+        format!("{}.{}", p.procedure.name, p.step.name)
+    }
+
+    /// `expect …` with single spaces; as written when a comment is inside.
+    fn expectation(&mut self, e: &crate::syntax::ast::Expect) -> String {
+        if self.has_comment(e.span.start, e.span.end) {
+            while self
+                .comments
+                .get(self.next)
+                .is_some_and(|&(s, _)| s < e.span.end)
+            {
+                self.next += 1;
+            }
+            return self.verbatim(e.span.start, e.span.end);
+        }
+        let share = |out: &mut String, share: &Option<crate::syntax::ast::IntLit>| {
+            if let Some(n) = share {
+                out.push_str(&format!(" in {}%", self.slice(n.span.start, n.span.end)));
+            }
+        };
+        let mut out = "expect ".to_owned();
+        match &e.expectation {
+            Expectation::Step {
+                incident,
+                procedure,
+                step,
+                within,
+                share: n,
+            } => {
+                out.push_str(&format!(
+                    "{}.{}.{} within {}",
+                    incident.name,
+                    procedure.name,
+                    step.name,
+                    self.duration(within)
+                ));
+                share(&mut out, n);
+            }
+            Expectation::Activated {
+                negated,
+                incident,
+                procedure,
+                within,
+            } => {
+                if *negated {
+                    out.push_str("not ");
+                }
+                out.push_str(&format!("{}.{} activated", incident.name, procedure.name));
+                if let Some(within) = within {
+                    out.push_str(&format!(" within {}", self.duration(within)));
+                }
+            }
+            Expectation::NoShortage { resource } => {
+                out.push_str("no shortage");
+                if let Some(r) = resource {
+                    out.push_str(&format!(" of {}", r.name));
+                }
+            }
+            Expectation::DeadlinesMet { share: n } => {
+                out.push_str("deadlines met");
+                share(&mut out, n);
+            }
+        }
+        out
     }
 
     fn string(&self, s: &StrLit) -> String {
@@ -464,7 +615,45 @@ impl<'a> Printer<'a> {
                 self.slice(amount.span.start, amount.span.end),
                 unit.name
             ),
-            AttrValue::Duration(d) => self.slice(d.span.start, d.span.end).to_owned(),
+            AttrValue::Duration(d) => self.duration(d),
+            AttrValue::Range(r) => match &r.mode {
+                Some(mode) => format!(
+                    "{}..{}..{}",
+                    self.duration(&r.min),
+                    self.duration(mode),
+                    self.duration(&r.max)
+                ),
+                None => format!("{}..{}", self.duration(&r.min), self.duration(&r.max)),
+            },
+            AttrValue::Int(n) => self.slice(n.span.start, n.span.end).to_owned(),
+            AttrValue::Bindings(bindings) => bindings
+                .iter()
+                .map(|b| format!("{} = {}", b.role.name, b.actor.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            AttrValue::Assignments(assignments) => assignments
+                .iter()
+                .map(|a| {
+                    let value = match &a.value {
+                        Value::Int(n) => self.slice(n.span.start, n.span.end).to_owned(),
+                        Value::Duration(d) => self.duration(d),
+                        Value::Bool { value, .. } => value.to_string(),
+                        Value::Name(id) => id.name.clone(),
+                    };
+                    format!("{} = {value}", a.fact.name)
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            AttrValue::Delays(delays) => delays
+                .iter()
+                .map(|d| format!("{} by {}", self.path(&d.path), self.duration(&d.by)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            AttrValue::Paths(paths) => paths
+                .iter()
+                .map(|p| self.path(p))
+                .collect::<Vec<_>>()
+                .join(", "),
             AttrValue::Requirements(reqs) => reqs
                 .iter()
                 .map(|r| self.requirement(r))

@@ -25,6 +25,7 @@ pub enum Declaration {
     Resource(Resource),
     Fact(Fact),
     Procedure(Procedure),
+    Scenario(Scenario),
 }
 
 impl Declaration {
@@ -36,6 +37,7 @@ impl Declaration {
             Declaration::Resource(d) => d.span,
             Declaration::Fact(d) => d.span,
             Declaration::Procedure(d) => d.span,
+            Declaration::Scenario(d) => d.span,
         }
     }
 }
@@ -176,6 +178,141 @@ pub struct Step {
     pub span: Span,
 }
 
+/// `scenario ID ["Label"] { … }`: incidents and injects played against the
+/// handbook, and what is expected of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scenario {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    /// Attributes, incidents, injects and expectations in source order.
+    pub items: Vec<ScenarioItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum ScenarioItem {
+    Attribute(Attribute),
+    Incident(Incident),
+    Inject(Inject),
+    Expect(Expect),
+}
+
+/// `incident ID ["Label"] { … }`, only inside a scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Incident {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// `inject ID ["Label"] { … }`, only inside a scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inject {
+    pub doc: Option<String>,
+    pub id: Ident,
+    pub label: Option<StrLit>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// `expect EXPECTATION`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Expect {
+    pub expectation: Expectation,
+    /// From `expect` to the end of the expectation.
+    pub span: Span,
+}
+
+/// What a scenario expects of the handbook.
+#[derive(Clone, Debug, Serialize)]
+pub enum Expectation {
+    /// `INCIDENT.PROCEDURE.STEP within DURATION [in N%]`
+    Step {
+        incident: Ident,
+        procedure: Ident,
+        step: Ident,
+        within: DurationLit,
+        share: Option<IntLit>,
+    },
+    /// `[not] INCIDENT.PROCEDURE activated [within DURATION]`
+    Activated {
+        negated: bool,
+        incident: Ident,
+        procedure: Ident,
+        within: Option<DurationLit>,
+    },
+    /// `no shortage [of RESOURCE]`
+    NoShortage { resource: Option<Ident> },
+    /// `deadlines met [in N%]`
+    DeadlinesMet { share: Option<IntLit> },
+}
+
+/// `ROLE = ACTOR` in `bind`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Binding {
+    pub role: Ident,
+    pub actor: Ident,
+    pub span: Span,
+}
+
+/// `FACT = VALUE` in `set`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Assignment {
+    pub fact: Ident,
+    pub value: Value,
+    pub span: Span,
+}
+
+/// The value of a `set`.
+#[derive(Clone, Debug, Serialize)]
+pub enum Value {
+    Int(IntLit),
+    Duration(DurationLit),
+    Bool { value: bool, span: Span },
+    /// A variant of the fact's enumeration.
+    Name(Ident),
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Int(lit) => lit.span,
+            Value::Duration(lit) => lit.span,
+            Value::Bool { span, .. } => *span,
+            Value::Name(id) => id.span,
+        }
+    }
+}
+
+/// `PROCEDURE.STEP`.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepPath {
+    pub procedure: Ident,
+    pub step: Ident,
+    pub span: Span,
+}
+
+/// `PROCEDURE.STEP by DURATION` in `delay`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Delay {
+    pub path: StepPath,
+    pub by: DurationLit,
+    pub span: Span,
+}
+
+/// A ranged duration: `1d..3d` (uniform, `mode` absent) or `1d..2d..5d`
+/// (triangular: least, most likely, most).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DurationRange {
+    pub min: DurationLit,
+    pub mode: Option<DurationLit>,
+    pub max: DurationLit,
+    pub span: Span,
+}
+
 /// The attribute names of the language. Which block accepts which is fixed
 /// by the grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -200,6 +337,19 @@ pub enum AttrName {
     Notify,
     Decision,
     Activates,
+    Runs,
+    Seed,
+    Horizon,
+    At,
+    Bind,
+    Set,
+    Incident,
+    Withdraw,
+    Restore,
+    Delay,
+    Block,
+    From,
+    To,
 }
 
 impl AttrName {
@@ -226,6 +376,19 @@ impl AttrName {
             AttrName::Notify => "notify",
             AttrName::Decision => "decision",
             AttrName::Activates => "activates",
+            AttrName::Runs => "runs",
+            AttrName::Seed => "seed",
+            AttrName::Horizon => "horizon",
+            AttrName::At => "at",
+            AttrName::Bind => "bind",
+            AttrName::Set => "set",
+            AttrName::Incident => "incident",
+            AttrName::Withdraw => "withdraw",
+            AttrName::Restore => "restore",
+            AttrName::Delay => "delay",
+            AttrName::Block => "block",
+            AttrName::From => "from",
+            AttrName::To => "to",
         }
     }
 }
@@ -246,7 +409,7 @@ pub enum AttrValue {
     Str(StrLit),
     /// `owner`, `parent`, `provider`, `lead`, resource `kind`.
     Name(Ident),
-    /// `members`, `support`, `after`, `notify`, `activates`.
+    /// `members`, `support`, `after`, `notify`, `activates`, `to`.
     Names(Vec<Ident>),
     /// Actor `kind`.
     ActorKind(ActorKind, Span),
@@ -254,12 +417,24 @@ pub enum AttrValue {
     Decision(DecisionRule, Span),
     /// `capacity INT UNIT`.
     Capacity { amount: IntLit, unit: Ident },
-    /// `ready`, `takes`, `within`.
+    /// `ready`, `takes`, `within`, `horizon`, `at`.
     Duration(DurationLit),
-    /// `resources`, `requires`.
+    /// A ranged `takes` or `ready`.
+    Range(DurationRange),
+    /// `resources`, `requires`, `withdraw`, `restore`.
     Requirements(Vec<Requirement>),
     /// `when`.
     Condition(Expr),
+    /// `runs`, `seed`.
+    Int(IntLit),
+    /// `bind`.
+    Bindings(Vec<Binding>),
+    /// `set`.
+    Assignments(Vec<Assignment>),
+    /// `delay`.
+    Delays(Vec<Delay>),
+    /// `block`.
+    Paths(Vec<StepPath>),
 }
 
 /// `ID [ "(" INT [UNIT] ")" ]`
@@ -441,7 +616,43 @@ macro_rules! attr_accessor {
         }
     )*};
 }
-attr_accessor!(Handbook, Actor, Resource, Trigger, Step);
+attr_accessor!(Handbook, Actor, Resource, Trigger, Step, Incident, Inject);
+
+impl Scenario {
+    /// The scenario's own attributes, in source order.
+    pub fn attrs(&self) -> impl Iterator<Item = &Attribute> {
+        self.items.iter().filter_map(|item| match item {
+            ScenarioItem::Attribute(a) => Some(a),
+            _ => None,
+        })
+    }
+
+    /// The first attribute with this name, if any.
+    pub fn attr(&self, name: AttrName) -> Option<&Attribute> {
+        self.attrs().find(|a| a.name == name)
+    }
+
+    pub fn incidents(&self) -> impl Iterator<Item = &Incident> {
+        self.items.iter().filter_map(|item| match item {
+            ScenarioItem::Incident(i) => Some(i),
+            _ => None,
+        })
+    }
+
+    pub fn injects(&self) -> impl Iterator<Item = &Inject> {
+        self.items.iter().filter_map(|item| match item {
+            ScenarioItem::Inject(i) => Some(i),
+            _ => None,
+        })
+    }
+
+    pub fn expects(&self) -> impl Iterator<Item = &Expect> {
+        self.items.iter().filter_map(|item| match item {
+            ScenarioItem::Expect(e) => Some(e),
+            _ => None,
+        })
+    }
+}
 
 impl Procedure {
     /// The procedure's own attributes, in source order.

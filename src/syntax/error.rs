@@ -9,7 +9,15 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::suggest;
 
-const DECLARATIONS: &[&str] = &["handbook", "use", "actor", "resource", "fact", "procedure"];
+const DECLARATIONS: &[&str] = &[
+    "handbook",
+    "use",
+    "actor",
+    "resource",
+    "fact",
+    "procedure",
+    "scenario",
+];
 const HANDBOOK_ATTRS: &[&str] = &["version", "owner", "note"];
 const ACTOR_ATTRS: &[&str] = &["kind", "parent", "members", "note"];
 const RESOURCE_ATTRS: &[&str] = &["kind", "provider", "capacity", "ready", "note"];
@@ -26,6 +34,13 @@ const STEP_ATTRS: &[&str] = &[
     "activates",
     "note",
 ];
+const SCENARIO_ITEMS: &[&str] = &[
+    "runs", "seed", "horizon", "note", "incident", "inject", "expect",
+];
+const INCIDENT_ATTRS: &[&str] = &["at", "bind", "set", "note"];
+const INJECT_ATTRS: &[&str] = &[
+    "at", "incident", "set", "withdraw", "restore", "delay", "block", "from", "to", "note",
+];
 
 /// The words of a block, when `rule` stands for "any item of that block".
 fn block_words(rule: Rule) -> Option<(&'static str, &'static [&'static str])> {
@@ -37,6 +52,9 @@ fn block_words(rule: Rule) -> Option<(&'static str, &'static [&'static str])> {
         Rule::procedure_item => ("an attribute of a procedure", PROCEDURE_ITEMS),
         Rule::trigger_attr => ("an attribute of a trigger", TRIGGER_ATTRS),
         Rule::step_attr => ("an attribute of a step", STEP_ATTRS),
+        Rule::scenario_item => ("an attribute of a scenario", SCENARIO_ITEMS),
+        Rule::incident_attr => ("an attribute of an incident", INCIDENT_ATTRS),
+        Rule::inject_attr => ("an attribute of an inject", INJECT_ATTRS),
         _ => return None,
     })
 }
@@ -79,6 +97,23 @@ fn describe(rule: Rule) -> String {
         Rule::colon => "`:`",
         Rule::pipe => "`|` (an enumeration has at least two variants)",
         Rule::range_dots => "`..`",
+        Rule::dot => "`.`",
+        Rule::assign => "`=`",
+        Rule::percent => "`%`",
+        Rule::duration_range => "a duration (such as `6h`) or a range (`1d..3d`, `1d..2d..5d`)",
+        Rule::binding => "a binding `ROLE = ACTOR`",
+        Rule::assignment => "an assignment `FACT = VALUE`",
+        Rule::value => "a value (a number, a duration, `true`, `false` or a variant)",
+        Rule::step_path => "a step as `PROCEDURE.STEP`",
+        Rule::delay_item => "a delay `PROCEDURE.STEP by DURATION`",
+        Rule::share => "`in N%`",
+        Rule::expectation
+        | Rule::expect_shortage
+        | Rule::expect_deadlines
+        | Rule::expect_activated
+        | Rule::expect_step => {
+            "an expectation (`INCIDENT.PROCEDURE.STEP within 5d`, `INCIDENT.PROCEDURE activated`, `no shortage`, `deadlines met`)"
+        }
         _ => return keyword(rule).map_or_else(|| format!("{rule:?}"), |k| format!("`{k}`")),
     };
     text.to_owned()
@@ -95,6 +130,29 @@ fn keyword(rule: Rule) -> Option<&'static str> {
         Rule::kw_procedure | Rule::procedure => "procedure",
         Rule::kw_trigger | Rule::trigger => "trigger",
         Rule::kw_step | Rule::step => "step",
+        Rule::kw_scenario | Rule::scenario => "scenario",
+        Rule::a_incident | Rule::incident | Rule::attr_incident => "incident",
+        Rule::a_inject | Rule::inject => "inject",
+        Rule::a_expect | Rule::expect => "expect",
+        Rule::a_runs | Rule::attr_runs => "runs",
+        Rule::a_seed | Rule::attr_seed => "seed",
+        Rule::a_horizon | Rule::attr_horizon => "horizon",
+        Rule::a_at | Rule::attr_at => "at",
+        Rule::a_bind | Rule::attr_bind => "bind",
+        Rule::a_set | Rule::attr_set => "set",
+        Rule::a_withdraw | Rule::attr_withdraw => "withdraw",
+        Rule::a_restore | Rule::attr_restore => "restore",
+        Rule::a_delay | Rule::attr_delay => "delay",
+        Rule::a_block | Rule::attr_block => "block",
+        Rule::a_from | Rule::attr_from => "from",
+        Rule::a_to | Rule::attr_to => "to",
+        Rule::w_by => "by",
+        Rule::w_of => "of",
+        Rule::w_activated => "activated",
+        Rule::w_no => "no",
+        Rule::w_shortage => "shortage",
+        Rule::w_deadlines => "deadlines",
+        Rule::w_met => "met",
         Rule::kw_and => "and",
         Rule::kw_or => "or",
         Rule::kw_not => "not",

@@ -188,8 +188,194 @@ impl<'a> Lowerer<'a> {
                     span,
                 })
             }
+            Rule::scenario => {
+                let id = self.ident(expect(inner.next(), Rule::ident)?);
+                let label = self.label(&mut inner)?;
+                let mut items = Vec::new();
+                for item in inner {
+                    match item.as_rule() {
+                        Rule::scenario_item => {
+                            let item = one(item.into_inner())?;
+                            items.push(match item.as_rule() {
+                                Rule::incident => {
+                                    let (doc, id, label, attrs, span) = self.member(item)?;
+                                    ScenarioItem::Incident(Incident {
+                                        doc,
+                                        id,
+                                        label,
+                                        attrs,
+                                        span,
+                                    })
+                                }
+                                Rule::inject => {
+                                    let (doc, id, label, attrs, span) = self.member(item)?;
+                                    ScenarioItem::Inject(Inject {
+                                        doc,
+                                        id,
+                                        label,
+                                        attrs,
+                                        span,
+                                    })
+                                }
+                                Rule::expect => ScenarioItem::Expect(self.expect(item)?),
+                                _ => ScenarioItem::Attribute(self.attribute(item, false)?),
+                            });
+                        }
+                        Rule::open_brace | Rule::close_brace => {}
+                        other => return Err(unexpected(other)),
+                    }
+                }
+                items.shrink_to_fit();
+                Declaration::Scenario(Scenario {
+                    doc,
+                    id,
+                    label,
+                    items,
+                    span,
+                })
+            }
             other => return Err(unexpected(other)),
         })
+    }
+
+    /// An incident or inject block: doc, id, label, attributes, span.
+    #[allow(clippy::type_complexity)]
+    fn member(
+        &mut self,
+        pair: Pair<'_, Rule>,
+    ) -> Lowered<(Option<String>, Ident, Option<StrLit>, Vec<Attribute>, Span)> {
+        let span = self.span(&pair);
+        let doc = self.doc(span.start);
+        let mut inner = pair.into_inner().peekable();
+        inner.next();
+        let id = self.ident(expect(inner.next(), Rule::ident)?);
+        let label = self.label(&mut inner)?;
+        let attrs = self.attrs(inner, false)?;
+        Ok((doc, id, label, attrs, span))
+    }
+
+    /// `expect EXPECTATION`.
+    fn expect(&mut self, pair: Pair<'_, Rule>) -> Lowered<Expect> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        inner.next();
+        let form = one(expect(inner.next(), Rule::expectation)?.into_inner())?;
+        let rule = form.as_rule();
+        let parts: Vec<Pair<'_, Rule>> = form.into_inner().collect();
+        let idents: Vec<Ident> = parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.ident(p.clone()))
+            .collect();
+        let duration = parts
+            .iter()
+            .find(|p| p.as_rule() == Rule::duration)
+            .cloned()
+            .map(|p| self.duration(p));
+        let share = match parts.iter().find(|p| p.as_rule() == Rule::share) {
+            Some(share) => Some(self.share(share.clone())?),
+            None => None,
+        };
+        let mut idents = idents.into_iter();
+        let expectation = match rule {
+            Rule::expect_shortage => Expectation::NoShortage {
+                resource: idents.next(),
+            },
+            Rule::expect_deadlines => Expectation::DeadlinesMet { share },
+            Rule::expect_activated => {
+                let negated = parts.iter().any(|p| p.as_rule() == Rule::kw_not);
+                let (Some(incident), Some(procedure)) = (idents.next(), idents.next()) else {
+                    return Err(Stop::Bug("activated without a path".into()));
+                };
+                Expectation::Activated {
+                    negated,
+                    incident,
+                    procedure,
+                    within: duration,
+                }
+            }
+            Rule::expect_step => {
+                let (Some(incident), Some(procedure), Some(step), Some(within)) =
+                    (idents.next(), idents.next(), idents.next(), duration)
+                else {
+                    return Err(Stop::Bug("step expectation without a path".into()));
+                };
+                Expectation::Step {
+                    incident,
+                    procedure,
+                    step,
+                    within,
+                    share,
+                }
+            }
+            other => return Err(unexpected(other)),
+        };
+        Ok(Expect { expectation, span })
+    }
+
+    /// `in N%`: a share of runs, 1 to 100 (else E0002).
+    fn share(&mut self, pair: Pair<'_, Rule>) -> Lowered<IntLit> {
+        let int = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::int)
+            .ok_or_else(|| Stop::Bug("share without a number".into()))?;
+        let lit = self.int(int);
+        if !(1..=100).contains(&lit.value) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::E0002,
+                    format!("{}% is not a share of runs", lit.value),
+                    lit.span,
+                )
+                .with_label("a percentage is 1 to 100")
+                .with_help("write the share of runs in which it must hold, such as `in 80%`"),
+            );
+        }
+        Ok(lit)
+    }
+
+    /// `duration_range`: one duration, or two or three in order.
+    fn duration_range(&mut self, pair: Pair<'_, Rule>) -> Lowered<AttrValue> {
+        let span = self.span(&pair);
+        let mut durations: Vec<DurationLit> = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::duration)
+            .map(|p| self.duration(p))
+            .collect();
+        let range = match durations.len() {
+            1 => return Ok(AttrValue::Duration(durations.remove(0))),
+            2 => DurationRange {
+                min: durations[0],
+                mode: None,
+                max: durations[1],
+                span,
+            },
+            3 => DurationRange {
+                min: durations[0],
+                mode: Some(durations[1]),
+                max: durations[2],
+                span,
+            },
+            _ => return Err(Stop::Bug("a range of more than three durations".into())),
+        };
+        let mode = range.mode.map_or(range.min.minutes, |m| m.minutes);
+        if range.min.minutes > mode || mode > range.max.minutes {
+            let text = &self.text[span.start..span.end];
+            let help = match range.mode {
+                None => "write the shortest first: `1d..3d`",
+                Some(_) => "write least, most likely and most, in that order: `1d..2d..5d`",
+            };
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::E0002,
+                    format!("the bounds of `{}` are not in order", super::shorten(text)),
+                    span,
+                )
+                .with_label("each bound must be at most the next")
+                .with_help(help),
+            );
+        }
+        Ok(AttrValue::Range(range))
     }
 
     fn trigger(&mut self, pair: Pair<'_, Rule>) -> Lowered<Trigger> {
@@ -255,7 +441,11 @@ impl<'a> Lowerer<'a> {
                 | Rule::actor_attr
                 | Rule::resource_attr
                 | Rule::trigger_attr
-                | Rule::step_attr => attrs.push(self.attribute(one(pair.into_inner())?, in_actor)?),
+                | Rule::step_attr
+                | Rule::incident_attr
+                | Rule::inject_attr => {
+                    attrs.push(self.attribute(one(pair.into_inner())?, in_actor)?)
+                }
                 other => return Err(unexpected(other)),
             }
         }
@@ -295,15 +485,31 @@ impl<'a> Lowerer<'a> {
             Rule::attr_notify => AttrName::Notify,
             Rule::attr_decision => AttrName::Decision,
             Rule::attr_activates => AttrName::Activates,
+            Rule::attr_runs => AttrName::Runs,
+            Rule::attr_seed => AttrName::Seed,
+            Rule::attr_horizon => AttrName::Horizon,
+            Rule::attr_at => AttrName::At,
+            Rule::attr_bind => AttrName::Bind,
+            Rule::attr_set => AttrName::Set,
+            Rule::attr_incident => AttrName::Incident,
+            Rule::attr_withdraw => AttrName::Withdraw,
+            Rule::attr_restore => AttrName::Restore,
+            Rule::attr_delay => AttrName::Delay,
+            Rule::attr_block => AttrName::Block,
+            Rule::attr_from => AttrName::From,
+            Rule::attr_to => AttrName::To,
             other => return Err(unexpected(other)),
         };
         let value = match name {
             AttrName::Version | AttrName::Note => {
                 AttrValue::Str(self.string(expect(inner.next(), Rule::string)?)?)
             }
-            AttrName::Owner | AttrName::Parent | AttrName::Provider | AttrName::Lead => {
-                AttrValue::Name(self.ident(expect(inner.next(), Rule::ident)?))
-            }
+            AttrName::Owner
+            | AttrName::Parent
+            | AttrName::Provider
+            | AttrName::Lead
+            | AttrName::Incident
+            | AttrName::From => AttrValue::Name(self.ident(expect(inner.next(), Rule::ident)?)),
             AttrName::Kind => {
                 let word = self.ident(expect(inner.next(), Rule::ident)?);
                 // The grammar shares `kind` between actors and resources;
@@ -322,7 +528,8 @@ impl<'a> Lowerer<'a> {
             | AttrName::Support
             | AttrName::After
             | AttrName::Notify
-            | AttrName::Activates => {
+            | AttrName::Activates
+            | AttrName::To => {
                 let mut names: Vec<Ident> = inner
                     .by_ref()
                     .filter(|p| p.as_rule() == Rule::ident)
@@ -336,10 +543,80 @@ impl<'a> Lowerer<'a> {
                 let unit = self.ident(one(expect(inner.next(), Rule::unit)?.into_inner())?);
                 AttrValue::Capacity { amount, unit }
             }
-            AttrName::Ready | AttrName::Takes | AttrName::Within => {
+            AttrName::Ready | AttrName::Takes => {
+                self.duration_range(expect(inner.next(), Rule::duration_range)?)?
+            }
+            AttrName::Within | AttrName::Horizon | AttrName::At => {
                 AttrValue::Duration(self.duration(expect(inner.next(), Rule::duration)?))
             }
-            AttrName::Resources | AttrName::Requires => {
+            AttrName::Runs | AttrName::Seed => {
+                AttrValue::Int(self.int(expect(inner.next(), Rule::int)?))
+            }
+            AttrName::Bind => {
+                let mut bindings = Vec::new();
+                for p in inner.by_ref().filter(|p| p.as_rule() == Rule::binding) {
+                    let span = self.span(&p);
+                    let mut ids = p.into_inner().filter(|p| p.as_rule() == Rule::ident);
+                    let role = self.ident(expect(ids.next(), Rule::ident)?);
+                    let actor = self.ident(expect(ids.next(), Rule::ident)?);
+                    bindings.push(Binding { role, actor, span });
+                }
+                AttrValue::Bindings(bindings)
+            }
+            AttrName::Set => {
+                let mut assignments = Vec::new();
+                for p in inner.by_ref().filter(|p| p.as_rule() == Rule::assignment) {
+                    let span = self.span(&p);
+                    let mut parts = p.into_inner();
+                    let fact = self.ident(expect(parts.next(), Rule::ident)?);
+                    let value_pair = parts
+                        .find(|p| p.as_rule() == Rule::value)
+                        .ok_or_else(|| Stop::Bug("an assignment without a value".into()))?;
+                    let value_pair = one(value_pair.into_inner())?;
+                    let value_span = self.span(&value_pair);
+                    let value = match value_pair.as_rule() {
+                        Rule::int => Value::Int(self.int(value_pair)),
+                        Rule::duration => Value::Duration(self.duration(value_pair)),
+                        Rule::kw_true => Value::Bool {
+                            value: true,
+                            span: value_span,
+                        },
+                        Rule::kw_false => Value::Bool {
+                            value: false,
+                            span: value_span,
+                        },
+                        Rule::ident => Value::Name(self.ident(value_pair)),
+                        other => return Err(unexpected(other)),
+                    };
+                    assignments.push(Assignment { fact, value, span });
+                }
+                AttrValue::Assignments(assignments)
+            }
+            AttrName::Delay => {
+                let mut delays = Vec::new();
+                for p in inner.by_ref().filter(|p| p.as_rule() == Rule::delay_item) {
+                    let span = self.span(&p);
+                    let mut parts = p.into_inner();
+                    let path = self.step_path(expect(parts.next(), Rule::step_path)?)?;
+                    let by = parts
+                        .find(|p| p.as_rule() == Rule::duration)
+                        .ok_or_else(|| Stop::Bug("a delay without a duration".into()))?;
+                    let by = self.duration(by);
+                    delays.push(Delay { path, by, span });
+                }
+                AttrValue::Delays(delays)
+            }
+            AttrName::Block => {
+                let mut paths = Vec::new();
+                for p in inner.by_ref().filter(|p| p.as_rule() == Rule::step_path) {
+                    paths.push(self.step_path(p)?);
+                }
+                AttrValue::Paths(paths)
+            }
+            AttrName::Resources
+            | AttrName::Requires
+            | AttrName::Withdraw
+            | AttrName::Restore => {
                 let mut reqs = Vec::new();
                 for p in inner.by_ref() {
                     if p.as_rule() == Rule::requirement {
@@ -406,6 +683,18 @@ impl<'a> Lowerer<'a> {
         // The word stands for nothing; the rest of the file means what it
         // says and is still checked.
         self.recoverable += 1;
+    }
+
+    fn step_path(&mut self, pair: Pair<'_, Rule>) -> Lowered<StepPath> {
+        let span = self.span(&pair);
+        let mut ids = pair.into_inner().filter(|p| p.as_rule() == Rule::ident);
+        let procedure = self.ident(expect(ids.next(), Rule::ident)?);
+        let step = self.ident(expect(ids.next(), Rule::ident)?);
+        Ok(StepPath {
+            procedure,
+            step,
+            span,
+        })
     }
 
     fn requirement(&mut self, pair: Pair<'_, Rule>) -> Lowered<Requirement> {
@@ -760,6 +1049,27 @@ fn may_overrun(rule: Rule) -> bool {
             | Rule::attr_activates
             | Rule::attr_resources
             | Rule::attr_requires
+            | Rule::attr_withdraw
+            | Rule::attr_restore
+            | Rule::attr_bind
+            | Rule::attr_set
+            | Rule::attr_delay
+            | Rule::attr_block
+            | Rule::attr_to
+            | Rule::attr_takes
+            | Rule::attr_ready
+            | Rule::duration_range
+            | Rule::scenario_item
+            | Rule::incident_attr
+            | Rule::inject_attr
+            | Rule::expect
+            | Rule::expectation
+            | Rule::expect_shortage
+            | Rule::expect_deadlines
+            | Rule::expect_activated
+            | Rule::expect_step
+            | Rule::value
+            | Rule::assignment
             | Rule::attr_when
             | Rule::requirement
             | Rule::expr

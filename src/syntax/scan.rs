@@ -178,18 +178,19 @@ pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
 }
 
 /// Where each top-level declaration may start: a declaration keyword
-/// (`handbook use actor resource fact procedure`) as a whole word outside
+/// (`handbook use actor resource fact procedure scenario`) as a whole word outside
 /// strings, comments and brackets. Parsing a file one such piece at a time
 /// keeps pest's token queue small; in a file with unbalanced brackets the
 /// pieces are simply larger.
 pub fn declaration_starts(text: &str) -> Vec<usize> {
-    const KEYWORDS: [&[u8]; 6] = [
+    const KEYWORDS: [&[u8]; 7] = [
         b"handbook",
         b"use",
         b"actor",
         b"resource",
         b"fact",
         b"procedure",
+        b"scenario",
     ];
     let bytes = text.as_bytes();
     let mut out = Vec::new();

@@ -39,6 +39,18 @@ fn strip(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             map.retain(|k, _| !k.ends_with("span"));
+            // Where an expectation stands among a scenario's members means
+            // nothing (the formatter puts them last).
+            if let Some(serde_json::Value::Array(items)) = map
+                .get_mut("Scenario")
+                .and_then(|s| s.get_mut("items"))
+            {
+                let (mut others, expects): (Vec<_>, Vec<_>) = std::mem::take(items)
+                    .into_iter()
+                    .partition(|item| item.get("Expect").is_none());
+                others.extend(expects);
+                *items = others;
+            }
             // A parenthesised expression means its inner one.
             if let Some(inner) = map
                 .get_mut("Paren")
