@@ -116,7 +116,9 @@ pub fn compile(sources: &SourceMap, entry: FileId) -> Compilation {
         let checked = check::check(&[ast], true);
         diagnostics.extend(checked.diagnostics);
         // An unknown fixed word is an error, so there is no model.
-        model = checked.model.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+        model = checked
+            .model
+            .filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     }
     diagnostic::sort(&mut diagnostics);
     Compilation { model, diagnostics }

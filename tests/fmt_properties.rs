@@ -640,8 +640,13 @@ fn expect() -> BoxedStrategy<Toks> {
         out.extend(share);
         out
     });
-    let activated = (any::<bool>(), ident(), ident(), prop::option::of(duration())).prop_map(
-        |(not, i, p, within)| {
+    let activated = (
+        any::<bool>(),
+        ident(),
+        ident(),
+        prop::option::of(duration()),
+    )
+        .prop_map(|(not, i, p, within)| {
             let mut out = Toks::new();
             if not {
                 out.push(t("not"));
@@ -652,8 +657,7 @@ fn expect() -> BoxedStrategy<Toks> {
                 out.push(t(d));
             }
             out
-        },
-    );
+        });
     let shortage = prop::option::of(ident()).prop_map(|r| {
         let mut out = vec![t("no"), t("shortage")];
         if let Some(r) = r {

@@ -449,7 +449,13 @@ impl<'a> Printer<'a> {
             match member {
                 Member::Attribute(a) => {
                     self.indent(level + 1);
+                    let as_written = self.has_comment(a.span.start, a.span.end);
                     let text = self.attribute(a);
+                    let text = if as_written {
+                        text
+                    } else {
+                        wrap_list(a, text, 2 * (level + 1))
+                    };
                     self.out.push_str(&text);
                     self.end_line(a.span.end);
                 }
@@ -739,6 +745,51 @@ impl<'a> Printer<'a> {
             }
         }
     }
+}
+
+/// A list attribute (`set`, `bind`, `requires`, …) whose line would be
+/// wider than [`WIDTH`] is broken after commas, each continuation line
+/// indented one level deeper than the attribute, filled greedily.
+fn wrap_list(a: &Attribute, text: String, indent: usize) -> String {
+    let is_list = matches!(
+        a.value,
+        AttrValue::Names(_)
+            | AttrValue::Requirements(_)
+            | AttrValue::Bindings(_)
+            | AttrValue::Assignments(_)
+            | AttrValue::Delays(_)
+            | AttrValue::Paths(_)
+    );
+    if !is_list || indent + text.chars().count() <= WIDTH {
+        return text;
+    }
+    let name = a.name.as_str();
+    let Some(items) = text.strip_prefix(name).and_then(|t| t.strip_prefix(' ')) else {
+        return text;
+    };
+    let continuation = " ".repeat(indent + 2);
+    let mut out = String::from(name);
+    let mut line_width = indent + name.len();
+    let parts: Vec<&str> = items.split(", ").collect();
+    for (i, part) in parts.iter().enumerate() {
+        let piece = if i + 1 < parts.len() {
+            format!("{part},")
+        } else {
+            (*part).to_owned()
+        };
+        let width = piece.chars().count();
+        if i > 0 && line_width + 1 + width > WIDTH {
+            out.push('\n');
+            out.push_str(&continuation);
+            line_width = continuation.len();
+        } else {
+            out.push(' ');
+            line_width += 1;
+        }
+        out.push_str(&piece);
+        line_width += width;
+    }
+    out
 }
 
 /// Binding strength, loosest first; parentheses are transparent.

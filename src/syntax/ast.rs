@@ -271,7 +271,10 @@ pub struct Assignment {
 pub enum Value {
     Int(IntLit),
     Duration(DurationLit),
-    Bool { value: bool, span: Span },
+    Bool {
+        value: bool,
+        span: Span,
+    },
     /// A variant of the fact's enumeration.
     Name(Ident),
 }

@@ -492,7 +492,9 @@ fn hint_borrowed(
                 )),
             }
         }
-        Found::Symbol(s) if s == "&" => diagnostic.with_help("`and` is written as a word: `a and b`"),
+        Found::Symbol(s) if s == "&" => {
+            diagnostic.with_help("`and` is written as a word: `a and b`")
+        }
         Found::Symbol(s) if s == "|" && text[at..].starts_with("||") => {
             diagnostic.with_help("`or` is written as a word: `a or b`")
         }

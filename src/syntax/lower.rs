@@ -613,10 +613,7 @@ impl<'a> Lowerer<'a> {
                 }
                 AttrValue::Paths(paths)
             }
-            AttrName::Resources
-            | AttrName::Requires
-            | AttrName::Withdraw
-            | AttrName::Restore => {
+            AttrName::Resources | AttrName::Requires | AttrName::Withdraw | AttrName::Restore => {
                 let mut reqs = Vec::new();
                 for p in inner.by_ref() {
                     if p.as_rule() == Rule::requirement {

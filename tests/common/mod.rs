@@ -41,9 +41,8 @@ fn strip(value: &mut serde_json::Value) {
             map.retain(|k, _| !k.ends_with("span"));
             // Where an expectation stands among a scenario's members means
             // nothing (the formatter puts them last).
-            if let Some(serde_json::Value::Array(items)) = map
-                .get_mut("Scenario")
-                .and_then(|s| s.get_mut("items"))
+            if let Some(serde_json::Value::Array(items)) =
+                map.get_mut("Scenario").and_then(|s| s.get_mut("items"))
             {
                 let (mut others, expects): (Vec<_>, Vec<_>) = std::mem::take(items)
                     .into_iter()
