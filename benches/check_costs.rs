@@ -110,7 +110,10 @@ fn many_triggers(n: usize) -> String {
     }
     t.push_str("procedure p {\n  lead lead_office\n");
     for i in 0..n {
-        let _ = writeln!(t, "  trigger t{i} {{ when crisis  resources r{i}(1 units) }}");
+        let _ = writeln!(
+            t,
+            "  trigger t{i} {{ when crisis  resources r{i}(1 units) }}"
+        );
     }
     for i in 0..n {
         let _ = writeln!(t, "  step s{i} {{ takes 1m  requires r{i}(1 units) }}");
