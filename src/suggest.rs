@@ -1,5 +1,8 @@
 //! "Did you mean …?" suggestions from the closest known word.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 /// The candidate closest to `word` by Jaro-Winkler similarity (compared
 /// without regard to case), if it is close enough to be a plausible typo;
 /// failing that, the first candidate that contains `word` (`majority` →
@@ -36,6 +39,9 @@ pub struct Candidates<'a> {
     by_first: Vec<usize>,
     /// Indices into `words`, sorted by (length, index).
     by_len: Vec<usize>,
+    /// The answers given so far (without `except`): a misspelt name is
+    /// often misspelt the same way many times.
+    answers: RefCell<HashMap<String, Option<&'a str>>>,
 }
 
 impl<'a> Candidates<'a> {
@@ -55,12 +61,31 @@ impl<'a> Candidates<'a> {
             words,
             by_first,
             by_len,
+            answers: RefCell::default(),
         }
     }
 
     /// As [`closest`] over these names, leaving out `except`, looking at
     /// no more than [`MAX_EXAMINED`] of them.
     pub fn closest(&self, word: &str, except: Option<&str>) -> Option<&'a str> {
+        if except.is_none()
+            && let Some(&answer) = self.answers.borrow().get(word)
+        {
+            return answer;
+        }
+        let answer = self.search(word, except);
+        if except.is_none() {
+            self.answers.borrow_mut().insert(word.to_owned(), answer);
+        }
+        answer
+    }
+
+    fn search(&self, word: &str, except: Option<&str>) -> Option<&'a str> {
+        self.search_counting(word, except).0
+    }
+
+    /// The answer, and how many candidates it took.
+    fn search_counting(&self, word: &str, except: Option<&str>) -> (Option<&'a str>, usize) {
         let lower = word.to_lowercase();
         let mut search = Search::new(word, &lower);
         let mut consider = |i: usize| {
@@ -70,8 +95,8 @@ impl<'a> Candidates<'a> {
             }
         };
         if self.words.len() <= MAX_EXAMINED {
-            (0..self.words.len()).for_each(consider);
-            return search.result();
+            (0..self.words.len()).for_each(&mut consider);
+            return (search.result(), search.compared);
         }
         let first = first_char(&lower);
         let length = lower.len();
@@ -105,7 +130,7 @@ impl<'a> Candidates<'a> {
                 &mut consider,
             );
         }
-        search.result()
+        (search.result(), search.compared)
     }
 }
 
@@ -155,6 +180,8 @@ struct Search<'w, 'a> {
     lower: &'w str,
     best: Option<(usize, &'a str, f64)>,
     containing: Option<(usize, &'a str)>,
+    /// How many candidates were compared.
+    compared: usize,
 }
 
 impl<'w, 'a> Search<'w, 'a> {
@@ -164,6 +191,7 @@ impl<'w, 'a> Search<'w, 'a> {
             lower,
             best: None,
             containing: None,
+            compared: 0,
         }
     }
 
@@ -171,6 +199,7 @@ impl<'w, 'a> Search<'w, 'a> {
         if candidate == self.word {
             return;
         }
+        self.compared += 1;
         let score = strsim::jaro_winkler(self.lower, folded);
         if score >= 0.8
             && self
@@ -241,5 +270,12 @@ mod tests {
             Some("coordination_cell_04711".len())
         );
         assert_eq!(index.closest("zzz", None), None);
+        // However many names, one search compares at most MAX_EXAMINED.
+        for word in ["coordination_cel_04711", "zzz", "", "Ambulance"] {
+            assert!(
+                index.search_counting(word, None).1 <= MAX_EXAMINED,
+                "{word}"
+            );
+        }
     }
 }
