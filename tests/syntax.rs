@@ -103,7 +103,8 @@ fn article_42_7_tree() {
 #[test]
 fn doc_comments_attach_to_declarations_of_every_kind() {
     let text = "/// H.\nhandbook \"T\" {}\n/// A.\nactor a { kind role }\n/// R.\nresource r { provider a }\n\
-                /// F.\nfact f: bool\n/// P.\nprocedure p {\n  /// T.\n  trigger t { when f }\n  /// S.\n  step s {}\n}\n";
+                /// F.\nfact f: bool\n/// P.\nprocedure p {\n  /// T.\n  trigger t { when f }\n  /// S.\n  step s {}\n}\n\
+                /// Sc.\nscenario x {\n  /// I.\n  incident i {}\n  /// J.\n  inject j { at 1d }\n}\n";
     let file = parse("docs.muster", text).ast.unwrap();
     let mut docs = Vec::new();
     for decl in &file.declarations {
@@ -117,11 +118,19 @@ fn doc_comments_attach_to_declarations_of_every_kind() {
                 docs.extend(d.triggers().map(|t| t.doc.clone()));
                 docs.extend(d.steps().map(|s| s.doc.clone()));
             }
+            Declaration::Scenario(d) => {
+                docs.push(d.doc.clone());
+                docs.extend(d.incidents().map(|i| i.doc.clone()));
+                docs.extend(d.injects().map(|i| i.doc.clone()));
+            }
             Declaration::Use(_) => {}
         }
     }
     let docs: Vec<&str> = docs.iter().map(|d| d.as_deref().unwrap_or("-")).collect();
-    assert_eq!(docs, ["H.", "A.", "R.", "F.", "P.", "T.", "S."]);
+    assert_eq!(
+        docs,
+        ["H.", "A.", "R.", "F.", "P.", "T.", "S.", "Sc.", "I.", "J."]
+    );
 }
 
 #[test]

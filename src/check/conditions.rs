@@ -12,7 +12,7 @@ use crate::syntax::ast::{CmpOp, Expr, Ident};
 
 /// How to treat a bare name while typing it.
 #[derive(Clone, Debug, Default)]
-struct NameContext {
+struct NameContext<'e> {
     /// The enumeration on the other side of a comparison, under which a
     /// bare name may be one of its variants.
     other_enum: Option<FactIdx>,
@@ -20,7 +20,31 @@ struct NameContext {
     /// likely a variant of it, so it is not reported again.
     quiet: bool,
     /// A declaration to suggest for an undefined fact, from the other side.
-    declare_as: Option<String>,
+    declare_as: DeclareAs<'e>,
+}
+
+/// The type to suggest for an undefined fact: worked out only when one is
+/// reported, since it may list the variants of a large enumeration.
+#[derive(Clone, Debug, Default)]
+enum DeclareAs<'e> {
+    #[default]
+    Bool,
+    Text(String),
+    /// Whatever the other side of the comparison is.
+    Like(&'e Expr),
+}
+
+/// At most this many variants are written out in a suggested declaration.
+const MAX_SUGGESTED_VARIANTS: usize = 12;
+
+/// `a | b | c`, or `a | b | … | l | …` past [`MAX_SUGGESTED_VARIANTS`].
+fn alternatives<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> String {
+    let more = names.len() > MAX_SUGGESTED_VARIANTS;
+    let mut text: Vec<&str> = names.take(MAX_SUGGESTED_VARIANTS).collect();
+    if more {
+        text.push("…");
+    }
+    text.join(" | ")
 }
 
 /// The type of a (sub)condition.
@@ -57,11 +81,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn variants(&self, fact: FactIdx) -> &[String] {
-        match &self.model.facts[fact].ty {
-            FactType::Enum { variants } => variants,
-            _ => &[],
-        }
+    fn variants(&self, fact: FactIdx) -> &[&'a str] {
+        self.variants.get(fact).map_or(&[], Vec::as_slice)
+    }
+
+    fn is_variant(&self, fact: FactIdx, name: &str) -> bool {
+        self.variant_sets
+            .get(fact)
+            .is_some_and(|set| set.contains(name))
     }
 
     /// The enumeration fact an expression names, without reporting anything.
@@ -108,7 +135,7 @@ impl<'a> Checker<'a> {
         self.typed_in(expr, &context)
     }
 
-    fn typed_in(&mut self, expr: &Expr, context: &NameContext) -> (Condition, Ty) {
+    fn typed_in(&mut self, expr: &Expr, context: &NameContext<'_>) -> (Condition, Ty) {
         match expr {
             Expr::Int(lit) => (Condition::Int(lit.value), Ty::Int(None)),
             Expr::Duration(lit) => (Condition::Duration(lit.minutes), Ty::Duration),
@@ -168,10 +195,10 @@ impl<'a> Checker<'a> {
         );
     }
 
-    fn name(&mut self, id: &Ident, context: &NameContext) -> (Condition, Ty) {
+    fn name(&mut self, id: &Ident, context: &NameContext<'_>) -> (Condition, Ty) {
         let other_enum = context.other_enum;
         if let Some(fact) = other_enum
-            && self.variants(fact).contains(&id.name)
+            && self.is_variant(fact, &id.name)
         {
             return (
                 Condition::Variant {
@@ -195,19 +222,26 @@ impl<'a> Checker<'a> {
                 if let Some(fact) = other_enum {
                     self.unknown_variant(id, fact);
                 } else if self.complete && !context.quiet {
-                    let candidates = self.names_of(Kind::Fact);
+                    let best = self.suggestion(&id.name, Kind::Fact);
                     let hint = match self.variant_owner(&id.name) {
                         Some(fact) => format!(
                             "`{}` is a variant of `{fact}`: compare them, as in `{fact} == {}`",
                             id.name, id.name
                         ),
-                        None => format!(
-                            "declare it: `fact {}: {}`",
-                            id.name,
-                            context.declare_as.as_deref().unwrap_or("bool")
-                        ),
+                        None => {
+                            let ty = match &context.declare_as {
+                                DeclareAs::Bool => None,
+                                DeclareAs::Text(text) => Some(text.clone()),
+                                DeclareAs::Like(other) => self.declaration_from(other),
+                            };
+                            format!(
+                                "declare it: `fact {}: {}`",
+                                id.name,
+                                ty.as_deref().unwrap_or("bool")
+                            )
+                        }
                     };
-                    self.push(undefined(id, Kind::Fact, &candidates, Some(hint)));
+                    self.push(undefined(id, Kind::Fact, best, Some(hint)));
                 }
                 (Condition::Bool(false), Ty::Unknown)
             }
@@ -230,7 +264,9 @@ impl<'a> Checker<'a> {
                         FactType::Bool => "bool".to_owned(),
                         FactType::Int | FactType::Range { .. } => "int".to_owned(),
                         FactType::Duration => "duration".to_owned(),
-                        FactType::Enum { variants } => variants.join(" | "),
+                        FactType::Enum { variants } => {
+                            alternatives(variants.iter().map(String::as_str))
+                        }
                     })
                 }
                 Some(_) => None,
@@ -256,10 +292,7 @@ impl<'a> Checker<'a> {
             Ty::Int(Some((min, max))) => format!("{name} >= {}", max.max(min)),
             Ty::Int(None) => format!("{name} >= 1"),
             Ty::Duration => format!("{name} >= 1d"),
-            Ty::Enum(f) => format!(
-                "{name} == {}",
-                self.variants(f).first().map_or("…", String::as_str)
-            ),
+            Ty::Enum(f) => format!("{name} == {}", self.variants(f).first().unwrap_or(&"…")),
             Ty::Bool | Ty::Unknown => name,
         };
         format!("compare {text} with a value to make a bool, such as `{example}`")
@@ -267,14 +300,16 @@ impl<'a> Checker<'a> {
 
     /// The first enumeration fact that has a variant of this name.
     fn variant_owner(&self, name: &str) -> Option<String> {
-        self.model.facts.iter().find_map(|f| match &f.ty {
-            FactType::Enum { variants } if variants.iter().any(|v| v == name) => Some(f.id.clone()),
-            _ => None,
-        })
+        let fact = *self.variant_owners.get(name)?;
+        Some(self.model.facts[fact].id.clone())
     }
 
     fn unknown_variant(&mut self, id: &Ident, fact: FactIdx) {
-        let variants = self.variants(fact).to_vec();
+        let variants = super::name_list_of(
+            self.variants(fact).iter().copied(),
+            self.variants(fact).len(),
+            20,
+        );
         let fact_id = self.model.facts[fact].id.clone();
         let fact_span = self.facts[fact].ty.span();
         let mut d = Diagnostic::error(
@@ -287,11 +322,16 @@ impl<'a> Checker<'a> {
             fact_span,
             format!("the variants of `{fact_id}` are declared here"),
         )
-        .with_note(format!(
-            "the variants are {}",
-            super::name_list(variants.iter().map(String::as_str), 20)
-        ));
-        if let Some(best) = crate::suggest::closest(&id.name, variants.iter().map(String::as_str)) {
+        .with_note(format!("the variants are {variants}"));
+        if !self.variant_candidates.contains_key(&fact) {
+            let index = crate::suggest::Candidates::new(self.variants(fact).iter().copied());
+            self.variant_candidates.insert(fact, index);
+        }
+        let best = self
+            .variant_candidates
+            .get(&fact)
+            .and_then(|index| index.closest(&id.name, None));
+        if let Some(best) = best {
             d = d.with_help(format!("did you mean `{best}`?"));
         }
         self.push(d);
@@ -310,13 +350,13 @@ impl<'a> Checker<'a> {
         let lhs_context = NameContext {
             other_enum: rhs_enum,
             quiet: false,
-            declare_as: self.declaration_from(rhs),
+            declare_as: DeclareAs::Like(rhs),
         };
         let (lc, lt) = self.typed_in(lhs, &lhs_context);
         let rhs_context = NameContext {
             other_enum: lhs_enum,
             quiet: lt == Ty::Unknown,
-            declare_as: self.declaration_from(lhs),
+            declare_as: DeclareAs::Like(lhs),
         };
         let (rc, rt) = self.typed_in(rhs, &rhs_context);
         let condition = Condition::Compare {
@@ -384,9 +424,10 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let declare_as = match (names.len(), list.first()) {
-            (0, Some(first)) => self.declaration_from(first),
-            (1, _) => Some(format!("{} | …", names[0])),
-            _ => Some(names.join(" | ")),
+            (0, Some(first)) => DeclareAs::Like(first),
+            (0, None) => DeclareAs::Bool,
+            (1, _) => DeclareAs::Text(format!("{} | …", names[0])),
+            _ => DeclareAs::Text(alternatives(names.iter().copied())),
         };
         let lhs_context = NameContext {
             declare_as,
@@ -402,7 +443,7 @@ impl<'a> Checker<'a> {
         let item_context = NameContext {
             other_enum: enum_fact,
             quiet: lt == Ty::Unknown,
-            declare_as: None,
+            declare_as: DeclareAs::Bool,
         };
         for item in list {
             let (c, ty) = self.typed_in(item, &item_context);

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
+use crate::suggest::Candidates;
 use crate::syntax::ast::{self, AttrName, Attribute, Ident};
 use crate::syntax::literal::format_minutes;
 
@@ -143,6 +144,22 @@ struct Checker<'a> {
     /// The attributes of declarations refused as duplicates: what they
     /// reference still counts as used.
     refused: Vec<&'a [Attribute]>,
+    /// The names of each top-level kind (actor, resource, fact,
+    /// procedure), indexed for "did you mean" when first needed.
+    candidates: [Option<Candidates<'a>>; 4],
+    /// For each step name, the first two procedures that declare a step of
+    /// that name (for E0102 in `after`), built when first needed.
+    step_homes: Option<HashMap<&'a str, (usize, Option<usize>)>>,
+    /// The variants of each enumeration fact (empty for other facts), as
+    /// declared, without repeats.
+    variants: Vec<Vec<&'a str>>,
+    /// The same, as sets, for typing `==` and `in` against them.
+    variant_sets: Vec<std::collections::HashSet<&'a str>>,
+    /// For each variant name, the first enumeration fact that has it.
+    variant_owners: HashMap<&'a str, usize>,
+    /// The variants of an enumeration indexed for "did you mean", per fact,
+    /// when first needed.
+    variant_candidates: std::collections::BTreeMap<usize, Candidates<'a>>,
     model: Model,
 }
 
@@ -261,8 +278,8 @@ impl<'a> Checker<'a> {
             }
             None => {
                 if self.complete {
-                    let candidates = self.names_of(expected);
-                    self.push(undefined(id, expected, &candidates, None));
+                    let best = self.suggestion(&id.name, expected);
+                    self.push(undefined(id, expected, best, None));
                 }
                 Ref::Broken
             }
@@ -290,6 +307,50 @@ impl<'a> Checker<'a> {
             Kind::Procedure => self.procedures.iter().map(|p| p.id.name.as_str()).collect(),
             Kind::Trigger | Kind::Step => Vec::new(),
         }
+    }
+
+    /// "Did you mean": the declared name of `kind` closest to `word`. The
+    /// names of each kind are indexed once, so that many undefined names
+    /// in a large handbook cost each a bounded search.
+    fn suggestion(&mut self, word: &str, kind: Kind) -> Option<&'a str> {
+        let slot = match kind {
+            Kind::Actor => 0,
+            Kind::Resource => 1,
+            Kind::Fact => 2,
+            Kind::Procedure => 3,
+            Kind::Trigger | Kind::Step => return None,
+        };
+        if self.candidates[slot].is_none() {
+            self.candidates[slot] = Some(Candidates::new(self.names_of(kind)));
+        }
+        self.candidates[slot]
+            .as_ref()
+            .and_then(|c| c.closest(word, None))
+    }
+
+    /// Reports a name given more than once in one list (`after`,
+    /// `support`, `notify`, `activates`, `members`). `entries` are the
+    /// resolved entries, each with where it is written; returns them with
+    /// the repeats left out. The repeat is W0601: like a declaration that
+    /// nothing uses, the second mention plays no part.
+    fn without_repeats(
+        &mut self,
+        entries: Vec<(usize, &Ident)>,
+        attribute: &str,
+        kind: Kind,
+    ) -> Vec<usize> {
+        let mut first: HashMap<usize, Span> = HashMap::with_capacity(entries.len());
+        let mut out = Vec::with_capacity(entries.len());
+        for (index, id) in entries {
+            match first.get(&index) {
+                Some(&earlier) => self.push(repeated(id, earlier, attribute, kind)),
+                None => {
+                    first.insert(index, id.span);
+                    out.push(index);
+                }
+            }
+        }
+        out
     }
 
     /// The first attribute of each name; reports the others (E0106).
@@ -460,12 +521,12 @@ fn wrong_kind(id: &Ident, expected: Kind, found: Symbol) -> Diagnostic {
     )
 }
 
-/// E0102: nothing is called `id`. `extra_help` replaces the generic help
-/// when there is no close name.
+/// E0102: nothing is called `id`; `best` is the closest declared name, if
+/// any. `extra_help` replaces the generic help when there is no close name.
 fn undefined(
     id: &Ident,
     expected: Kind,
-    candidates: &[&str],
+    best: Option<&str>,
     extra_help: Option<String>,
 ) -> Diagnostic {
     let mut d = Diagnostic::error(
@@ -474,7 +535,7 @@ fn undefined(
         id.span,
     )
     .with_label(format!("no {} is called `{}`", expected.word(), id.name));
-    if let Some(best) = crate::suggest::closest(&id.name, candidates.iter().copied()) {
+    if let Some(best) = best {
         d = d.with_help(format!("did you mean `{best}`?"));
     } else if let Some(help) = extra_help {
         d = d.with_help(help);
@@ -492,6 +553,25 @@ fn undefined(
     d
 }
 
+/// W0601 for `id`, given again in the list `attribute` after `earlier`.
+fn repeated(id: &Ident, earlier: Span, attribute: &str, kind: Kind) -> Diagnostic {
+    Diagnostic::new(
+        Code::W0601,
+        format!(
+            "{} `{}` is given twice in `{attribute}`",
+            kind.word(),
+            id.name
+        ),
+        id.span,
+    )
+    .with_label("given again here")
+    .with_secondary(earlier, "first given here")
+    .with_help(format!(
+        "remove the second `{}`: a name counts once in `{attribute}`, so the repeat plays no part",
+        id.name
+    ))
+}
+
 /// `90m` → `90m`, `2880` → `2d`: minutes as a canonical duration.
 fn minutes(m: u64) -> String {
     format_minutes(m)
@@ -500,8 +580,19 @@ fn minutes(m: u64) -> String {
 /// Lists names as `` `a`, `b` and `c` ``, at most `max` of them.
 fn name_list<'n>(names: impl IntoIterator<Item = &'n str>, max: usize) -> String {
     let names: Vec<&str> = names.into_iter().collect();
-    let shown: Vec<String> = names.iter().take(max).map(|n| format!("`{n}`")).collect();
-    let rest = names.len().saturating_sub(max);
+    let total = names.len();
+    name_list_of(names, total, max)
+}
+
+/// As [`name_list`], for the first names of a list of `total`: takes no
+/// more than `max` of `names`, and says how many of `total` are left out.
+fn name_list_of<'n>(names: impl IntoIterator<Item = &'n str>, total: usize, max: usize) -> String {
+    let shown: Vec<String> = names
+        .into_iter()
+        .take(max)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let rest = total.saturating_sub(shown.len());
     match (shown.as_slice(), rest) {
         ([], _) => String::new(),
         ([one], 0) => one.clone(),

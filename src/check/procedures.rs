@@ -8,18 +8,21 @@ use std::collections::HashMap;
 use super::model::{self, Condition, From, Requirement, Timing};
 use super::resolve::{label_of, minutes_of, string_of};
 use super::schedule::{self, StepInput};
-use super::{Checker, Kind, Ref, Symbol, duplicate, minutes, name_list, undefined, wrong_kind};
+use super::{
+    Checker, Kind, Ref, Symbol, duplicate, minutes, name_list, name_list_of, undefined, wrong_kind,
+};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
+use crate::suggest::Candidates;
 use crate::syntax::ast::{self, ActorKind, AttrName, AttrValue, Ident};
 
 /// What the rules of one procedure need beyond the model.
 #[derive(Debug)]
-pub(super) struct Context {
+pub(super) struct Context<'a> {
     pub id_span: Span,
     pub lead: Ref,
     pub triggers: Vec<TriggerContext>,
-    pub steps: Vec<StepContext>,
+    pub steps: Vec<StepContext<'a>>,
 }
 
 #[derive(Debug)]
@@ -33,20 +36,21 @@ pub(super) struct TriggerContext {
 }
 
 #[derive(Debug)]
-pub(super) struct StepContext {
+pub(super) struct StepContext<'a> {
     pub id_span: Span,
     pub owner: Ref,
     pub decision_span: Option<Span>,
     pub within_span: Option<Span>,
-    /// Each resolved `after` entry with where it is written.
-    pub after: Vec<(usize, Span)>,
+    /// The `after` entries as written, for the spans of E0301: borrowed,
+    /// so that a dense `after` graph costs the checker no copy of it.
+    pub after: &'a [Ident],
 }
 
 impl<'a> Checker<'a> {
     pub(super) fn check_procedures(&mut self) {
         // Every procedure is resolved before any is checked: `activates`
         // may name a later one.
-        let resolved: Vec<(model::Procedure, Context)> = (0..self.procedures.len())
+        let resolved: Vec<(model::Procedure, Context<'a>)> = (0..self.procedures.len())
             .map(|i| self.resolve_procedure(self.procedures[i]))
             .collect();
         // The rules read actors and resources of the model, never other
@@ -68,46 +72,68 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Resolves a list of top-level names; a name given twice counts once
+    /// (and is W0601).
     fn actor_list(&mut self, attr: Option<&&ast::Attribute>, kind: Kind) -> Vec<usize> {
-        let mut out = Vec::new();
-        if let Some(AttrValue::Names(ids)) = attr.map(|a| &a.value) {
-            for id in ids {
-                if let Some(i) = self.resolve(id, kind).index() {
-                    out.push(i);
-                }
+        let Some(attr) = attr else {
+            return Vec::new();
+        };
+        let AttrValue::Names(ids) = &attr.value else {
+            return Vec::new();
+        };
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(i) = self.resolve(id, kind).index() {
+                found.push((i, id));
             }
         }
-        out
+        self.without_repeats(found, attr.name.as_str(), kind)
     }
 
-    /// Resolves a `resources`/`requires` list; the flag tells whether one of
-    /// its entries could not be resolved.
-    fn requirements(&mut self, attr: Option<&&ast::Attribute>) -> (Vec<Requirement>, bool, usize) {
+    /// Resolves a `resources`/`requires` list of `whose` (`procedure `p``);
+    /// the flag tells whether one of its entries could not be resolved.
+    /// A resource given twice is reported: its amounts add up.
+    fn requirements(
+        &mut self,
+        attr: Option<&&ast::Attribute>,
+        whose: &str,
+    ) -> (Vec<Requirement>, bool, usize) {
         let mut out = Vec::new();
         let mut broken = false;
         let mut written = 0;
-        if let Some(AttrValue::Requirements(reqs)) = attr.map(|a| &a.value) {
+        if let Some(attr) = attr
+            && let AttrValue::Requirements(reqs) = &attr.value
+        {
             written = reqs.len();
+            out.reserve_exact(reqs.len());
             for req in reqs {
                 match self.requirement(req) {
                     Some(r) => out.push(r),
                     None => broken = true,
                 }
             }
+            self.check_repeated_requirements(&out, attr.name.as_str(), whose);
         }
         (out, broken, written)
     }
 
-    fn resolve_procedure(&mut self, p: &'a ast::Procedure) -> (model::Procedure, Context) {
+    fn resolve_procedure(&mut self, p: &'a ast::Procedure) -> (model::Procedure, Context<'a>) {
         let attrs = self.unique_attrs(p.attrs());
         let lead = self.actor_ref(attrs.get(&AttrName::Lead));
         let support = self.actor_list(attrs.get(&AttrName::Support), Kind::Actor);
-        let (resources, broken, written) = self.requirements(attrs.get(&AttrName::Resources));
+        let (resources, broken, written) = self.requirements(
+            attrs.get(&AttrName::Resources),
+            &format!("procedure `{}`", p.id.name),
+        );
+
+        let resources_order = super::resources::by_resource(&resources);
 
         // The procedure's own namespace.
         let mut local: HashMap<&str, Symbol> = HashMap::new();
         let (mut n_triggers, mut n_steps) = (0, 0);
         let mut members: Vec<ProcedureMember<'a>> = Vec::new();
+        // The names of the steps, in index order.
+        let mut step_names: Vec<&'a str> = Vec::new();
         for item in &p.items {
             let (id, kind, index) = match item {
                 ast::ProcedureItem::Trigger(t) => (&t.id, Kind::Trigger, n_triggers),
@@ -140,6 +166,7 @@ impl<'a> Checker<'a> {
                 ast::ProcedureItem::Step(s) => {
                     n_steps += 1;
                     members.push(ProcedureMember::Step(s));
+                    step_names.push(&s.id.name);
                 }
                 ast::ProcedureItem::Attribute(_) => {}
             }
@@ -153,6 +180,11 @@ impl<'a> Checker<'a> {
         };
         let mut triggers = Vec::new();
         let mut steps = Vec::new();
+        // The steps indexed for "did you mean", when first needed.
+        let mut step_candidates: Option<Candidates<'a>> = None;
+        // For each step, the step whose `after` named it last (plus one)
+        // and where in that list: finds repeats without a set per list.
+        let mut named_by: Vec<(usize, usize)> = vec![(0, 0); n_steps];
         for member in members {
             match member {
                 ProcedureMember::Trigger(t) => {
@@ -173,8 +205,11 @@ impl<'a> Checker<'a> {
                         }
                     };
                     let own_lead = self.actor_ref(attrs.get(&AttrName::Lead));
-                    let (own, own_broken, own_written) =
-                        self.requirements(attrs.get(&AttrName::Resources));
+                    let (own, own_broken, own_written) = self.requirements(
+                        attrs.get(&AttrName::Resources),
+                        &format!("trigger `{}`", t.id.name),
+                    );
+                    self.check_trigger_totals(&resources, &resources_order, &own, &t.id.name);
                     let effective = own_lead.or(lead);
                     let from = if own_lead == Ref::Absent {
                         From::Procedure
@@ -214,18 +249,41 @@ impl<'a> Checker<'a> {
                         From::Step
                     };
                     let mut after = Vec::new();
+                    let mut after_ids: &'a [Ident] = &[];
                     if let Some(AttrValue::Names(ids)) =
                         attrs.get(&AttrName::After).map(|a| &a.value)
                     {
-                        for id in ids {
-                            if let Some(index) =
-                                self.resolve_step(id, &local, &p.id.name, &s.id.name)
-                            {
-                                after.push((index, id.span));
+                        after_ids = ids;
+                        after.reserve_exact(ids.len());
+                        let stamp = steps.len() + 1;
+                        for (k, id) in ids.iter().enumerate() {
+                            let lookup = StepLookup {
+                                local: &local,
+                                names: &step_names,
+                                candidates: &mut step_candidates,
+                                procedure: &p.id.name,
+                                asking: &s.id.name,
+                            };
+                            let Some(index) = self.resolve_step(id, lookup) else {
+                                continue;
+                            };
+                            match named_by.get_mut(index) {
+                                Some(seen) if seen.0 == stamp => {
+                                    let earlier = ids[seen.1].span;
+                                    self.push(super::repeated(id, earlier, "after", Kind::Step));
+                                }
+                                Some(seen) => {
+                                    *seen = (stamp, k);
+                                    after.push(index);
+                                }
+                                None => after.push(index),
                             }
                         }
                     }
-                    let (requires, _, _) = self.requirements(attrs.get(&AttrName::Requires));
+                    let (requires, _, _) = self.requirements(
+                        attrs.get(&AttrName::Requires),
+                        &format!("step `{}`", s.id.name),
+                    );
                     let notify = self.actor_list(attrs.get(&AttrName::Notify), Kind::Actor);
                     let activates =
                         self.actor_list(attrs.get(&AttrName::Activates), Kind::Procedure);
@@ -238,7 +296,7 @@ impl<'a> Checker<'a> {
                         owner,
                         decision_span: attrs.get(&AttrName::Decision).map(|a| a.span),
                         within_span: attrs.get(&AttrName::Within).map(|a| a.span),
-                        after: after.clone(),
+                        after: after_ids,
                     });
                     steps.push(model::Step {
                         id: s.id.name.clone(),
@@ -246,7 +304,7 @@ impl<'a> Checker<'a> {
                         doc: s.doc.clone(),
                         note: string_of(attrs.get(&AttrName::Note)),
                         owner: owner.index().map(|a| (a, from)),
-                        after: after.iter().map(|&(i, _)| i).collect(),
+                        after,
                         takes_minutes: minutes_of(attrs.get(&AttrName::Takes)).unwrap_or(0),
                         within_minutes: minutes_of(attrs.get(&AttrName::Within)),
                         requires,
@@ -290,13 +348,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves an `after` entry among the steps of the procedure.
-    fn resolve_step(
-        &mut self,
-        id: &Ident,
-        local: &HashMap<&str, Symbol>,
-        procedure: &str,
-        asking: &str,
-    ) -> Option<usize> {
+    fn resolve_step(&mut self, id: &Ident, lookup: StepLookup<'_, 'a>) -> Option<usize> {
+        let StepLookup {
+            local,
+            names,
+            candidates,
+            procedure,
+            asking,
+        } = lookup;
         match local.get(id.name.as_str()).copied() {
             Some(symbol) if symbol.kind == Kind::Step => Some(symbol.index),
             Some(symbol) => {
@@ -304,29 +363,26 @@ impl<'a> Checker<'a> {
                 None
             }
             None => {
-                let steps: Vec<&str> = local
-                    .iter()
-                    .filter(|(name, s)| s.kind == Kind::Step && **name != asking)
-                    .map(|(name, s)| (s.index, *name))
-                    .collect::<std::collections::BTreeMap<usize, &str>>()
-                    .into_values()
-                    .collect();
-                let help = if steps.is_empty() {
+                // Every step but the asking one, which is a step of the
+                // procedure (and the only one of its name).
+                let others = names.iter().copied().filter(|&n| n != asking);
+                let help = if names.len() <= 1 {
                     format!("procedure `{procedure}` has no steps")
                 } else {
                     format!(
                         "`after` names steps of the same procedure; `{procedure}` has {}",
-                        name_list(steps.iter().copied(), 8)
+                        name_list_of(others, names.len() - 1, 8)
                     )
                 };
-                let mut d = undefined(id, Kind::Step, &steps, Some(help));
-                let elsewhere = self.procedures.iter().find(|other| {
-                    other.id.name != procedure && other.steps().any(|s| s.id.name == id.name)
-                });
+                let best = candidates
+                    .get_or_insert_with(|| Candidates::new(names.iter().copied()))
+                    .closest(&id.name, Some(asking));
+                let mut d = undefined(id, Kind::Step, best, Some(help));
+                let elsewhere = self.step_home(&id.name, procedure);
                 if let Some(other) = elsewhere {
                     d = d.with_note(format!(
                         "`{}` is a step of procedure `{}`; `after` only orders steps of the same procedure (use `activates` to start another procedure)",
-                        id.name, other.id.name
+                        id.name, self.procedures[other].id.name
                     ));
                 } else if self.names.contains_key(id.name.as_str()) {
                     d = d.with_note(format!(
@@ -337,6 +393,30 @@ impl<'a> Checker<'a> {
                 self.push(d);
                 None
             }
+        }
+    }
+
+    /// The first procedure other than `procedure` with a step called
+    /// `step`, from an index of every procedure's steps built once.
+    fn step_home(&mut self, step: &str, procedure: &str) -> Option<usize> {
+        let procedures = &self.procedures;
+        let homes = self.step_homes.get_or_insert_with(|| {
+            let mut homes: HashMap<&'a str, (usize, Option<usize>)> = HashMap::new();
+            for (i, &p) in procedures.iter().enumerate() {
+                for s in p.steps() {
+                    let entry = homes.entry(s.id.name.as_str()).or_insert((i, None));
+                    if entry.0 != i && entry.1.is_none() {
+                        entry.1 = Some(i);
+                    }
+                }
+            }
+            homes
+        });
+        let &(first, second) = homes.get(step)?;
+        if self.procedures[first].id.name != procedure {
+            Some(first)
+        } else {
+            second
         }
     }
 
@@ -399,11 +479,7 @@ impl<'a> Checker<'a> {
         } else {
             "triggers"
         };
-        let members: Vec<&str> = a
-            .members
-            .iter()
-            .map(|&m| self.model.actors[m].id.as_str())
-            .collect();
+        let first_member = a.members.first().map(|&m| self.model.actors[m].id.as_str());
         let mut d = Diagnostic::error(
             Code::E0203,
             format!(
@@ -418,7 +494,7 @@ impl<'a> Checker<'a> {
             self.actors[actor].id.span,
             format!("`{}` is declared as a group here", a.id),
         );
-        d = match members.first() {
+        d = match first_member {
             Some(first) => d.with_help(format!(
                 "name one accountable actor, such as a member of `{}` (`{first}`), or a chair",
                 a.id
@@ -490,7 +566,7 @@ impl<'a> Checker<'a> {
             .map(|step| StepInput {
                 takes: u64::from(step.takes_minutes),
                 within: step.within_minutes.map(u64::from),
-                after: step.after.clone(),
+                after: &step.after,
                 ready: step
                     .requires
                     .iter()
@@ -508,7 +584,7 @@ impl<'a> Checker<'a> {
             self.report_step_cycle(procedure, context, cycle);
         }
         for late in &output.late {
-            self.report_late(procedure, context, late);
+            self.report_late(procedure, context, &output, late);
         }
         for (step, timing) in procedure.steps.iter_mut().zip(&output.timings) {
             step.timing = timing.unwrap_or_default();
@@ -536,13 +612,16 @@ impl<'a> Checker<'a> {
             );
         }
         chain.push(format!("`{}`", name(cycle[0])));
-        // The edge written at step `to` that names `from` (`to` after `from`).
+        // The edge written at step `to` that names `from` (`to` after
+        // `from`): the first entry of its `after` with that name, which is
+        // what it resolved to.
         let edge = |from: usize, to: usize| {
+            let wanted = name(from);
             context.steps[to]
                 .after
                 .iter()
-                .find(|&&(p, _)| p == from)
-                .map_or(context.steps[to].id_span, |&(_, span)| span)
+                .find(|id| id.name == wanted)
+                .map_or(context.steps[to].id_span, |id| id.span)
         };
         let last = cycle[cycle.len() - 1];
         let mut d = Diagnostic::error(
@@ -578,22 +657,38 @@ impl<'a> Checker<'a> {
         &mut self,
         procedure: &model::Procedure,
         context: &Context,
+        output: &schedule::Output,
         late: &schedule::Late,
     ) {
         let step = &procedure.steps[late.step];
         let sc = &context.steps[late.step];
         let within_span = sc.within_span.unwrap_or(sc.id_span);
-        let chain_names: Vec<&str> = late
-            .chain
-            .iter()
-            .map(|&s| procedure.steps[s].id.as_str())
-            .collect();
+        // What one finding names of its chain: all of it up to
+        // MAX_CHAIN_SHOWN steps, else its first step and its last ones.
+        let steps_shown: Vec<usize> = if late.chain_len <= MAX_CHAIN_SHOWN {
+            output.chain(late.step, MAX_CHAIN_SHOWN)
+        } else {
+            let mut shown = vec![late.head];
+            shown.extend(output.chain(late.step, MAX_CHAIN_SHOWN - 2));
+            shown
+        };
+        let left_out = late.chain_len.saturating_sub(steps_shown.len());
+        let chain_text = {
+            let mut parts: Vec<String> = steps_shown
+                .iter()
+                .map(|&s| format!("`{}`", procedure.steps[s].id))
+                .collect();
+            if left_out > 0 {
+                parts.insert(1, format!("… {left_out} more …"));
+            }
+            parts.join(" → ")
+        };
         // The resource is the cause when, ready at activation, it would
         // have let the step finish in time.
         if let Some((resource, ready)) = late.waits_for
             && late.finish - (ready - late.start_without_wait.min(ready)) <= late.within
         {
-            let head = late.chain[0];
+            let head = late.head;
             let r = &self.model.resources[resource];
             let req_span = procedure.steps[head]
                 .requires
@@ -633,14 +728,9 @@ impl<'a> Checker<'a> {
                 within_span,
                 format!("`{}` is due within {}", step.id, minutes(late.within)),
             );
-            if late.chain.len() > 1 {
+            if late.chain_len > 1 {
                 d = d.with_note(format!(
-                    "the chain {} finishes at {}",
-                    chain_names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(" → "),
+                    "the chain {chain_text} finishes at {}",
                     minutes(late.finish)
                 ));
             }
@@ -661,7 +751,17 @@ impl<'a> Checker<'a> {
             within_span,
         )
         .with_label(format!("due within {}", minutes(late.within)));
-        for &s in late.chain.iter().take(8) {
+        // The first step of the chain and the last ones, at most 8.
+        let labelled = if steps_shown.len() <= 8 {
+            &steps_shown[..]
+        } else {
+            &steps_shown[steps_shown.len() - 7..]
+        };
+        let labelled = (steps_shown.len() > 8)
+            .then_some(late.head)
+            .into_iter()
+            .chain(labelled.iter().copied());
+        for s in labelled {
             d = d.with_secondary(
                 context.steps[s].id_span,
                 format!(
@@ -672,18 +772,13 @@ impl<'a> Checker<'a> {
             );
         }
         let mut notes = Vec::new();
-        if late.chain.len() > 1 {
-            let chain: Vec<String> = chain_names
-                .iter()
-                .take(12)
-                .map(|n| format!("`{n}`"))
-                .collect();
-            notes.push(format!("the chain {} makes it late", chain.join(" → ")));
+        if late.chain_len > 1 {
+            notes.push(format!("the chain {chain_text} makes it late"));
         }
         if let Some((resource, ready)) = late.waits_for {
             notes.push(format!(
                 "`{}` starts when `{}` is ready, {} after activation",
-                chain_names[0],
+                procedure.steps[late.head].id,
                 self.model.resources[resource].id,
                 minutes(ready)
             ));
@@ -695,6 +790,19 @@ impl<'a> Checker<'a> {
             "shorten the steps of the chain, run some of them in parallel, or allow more time",
         ));
     }
+}
+
+/// How many steps of the chain that makes a step late one finding names.
+const MAX_CHAIN_SHOWN: usize = 12;
+
+/// What resolving an `after` entry needs of its procedure.
+struct StepLookup<'l, 'a> {
+    local: &'l HashMap<&'a str, Symbol>,
+    /// The names of the steps, in index order.
+    names: &'l [&'a str],
+    candidates: &'l mut Option<Candidates<'a>>,
+    procedure: &'l str,
+    asking: &'l str,
 }
 
 /// A trigger or step of a procedure, in source order.

@@ -110,11 +110,13 @@ impl<'a> Checker<'a> {
                 );
             }
             if let AttrValue::Names(ids) = &attr.value {
+                let mut found = Vec::with_capacity(ids.len());
                 for id in ids {
                     if let Some(m) = self.resolve(id, Kind::Actor).index() {
-                        members.push(m);
+                        found.push((m, id));
                     }
                 }
+                members = self.without_repeats(found, "members", Kind::Actor);
             }
         }
         model::Actor {
@@ -168,6 +170,8 @@ impl<'a> Checker<'a> {
     }
 
     fn resolve_fact(&mut self, f: &'a ast::Fact) -> model::Fact {
+        let index = self.variants.len();
+        let mut declared: Vec<&'a str> = Vec::new();
         let ty = match &f.ty {
             ast::FactType::Bool(_) => FactType::Bool,
             ast::FactType::Int(_) => FactType::Int,
@@ -198,11 +202,20 @@ impl<'a> Checker<'a> {
                     } else {
                         seen.insert(&v.name, v.span);
                         names.push(v.name.clone());
+                        declared.push(v.name.as_str());
+                        self.variant_owners.entry(v.name.as_str()).or_insert(index);
                     }
                 }
                 FactType::Enum { variants: names }
             }
         };
+        self.variant_sets.push(
+            declared
+                .iter()
+                .copied()
+                .collect::<std::collections::HashSet<&'a str>>(),
+        );
+        self.variants.push(declared);
         model::Fact {
             id: f.id.name.clone(),
             doc: f.doc.clone(),

@@ -7,11 +7,12 @@ use super::model::{Schedule, StepIdx, Timing};
 
 /// What the schedule needs to know of one step.
 #[derive(Clone, Debug, Default)]
-pub struct StepInput {
+pub struct StepInput<'a> {
     pub takes: u64,
     pub within: Option<u64>,
-    /// Resolved `after` steps.
-    pub after: Vec<StepIdx>,
+    /// Resolved `after` steps, borrowed from the model (a dense `after`
+    /// graph is not copied).
+    pub after: &'a [StepIdx],
     /// `(resource, ready)` of each resolved requirement, in `requires` order.
     pub ready: Vec<(usize, u64)>,
 }
@@ -22,8 +23,11 @@ pub struct Late {
     pub step: StepIdx,
     pub finish: u64,
     pub within: u64,
-    /// The chain that makes it late, first step first, ending at `step`.
-    pub chain: Vec<StepIdx>,
+    /// The first step of the chain that makes it late (see
+    /// [`Output::chain`]); `step` itself when nothing before it delays it.
+    pub head: StepIdx,
+    /// How many steps that chain has, `head` and `step` included.
+    pub chain_len: usize,
     /// The resource whose readiness starts the chain, with its `ready`.
     pub waits_for: Option<(usize, u64)>,
     /// When the chain's first step would start were that resource ready at
@@ -40,20 +44,40 @@ pub struct Output {
     /// reported as `[a, b, c]` (each step is after the one before it).
     pub cycles: Vec<Vec<StepIdx>>,
     pub late: Vec<Late>,
+    /// For each scheduled step, the predecessor its chain goes back
+    /// through: the first-declared `after` step that finishes exactly when
+    /// it starts. One array holds every chain, so that many late steps on
+    /// one long chain do not each keep a copy of it.
+    pub previous: Vec<Option<StepIdx>>,
+}
+
+impl Output {
+    /// The last `max` steps (at most) of the chain that ends at `step`,
+    /// first step first.
+    pub fn chain(&self, step: StepIdx, max: usize) -> Vec<StepIdx> {
+        let mut chain = vec![step];
+        let mut current = step;
+        while chain.len() < max {
+            match self.previous.get(current).copied().flatten() {
+                Some(p) => {
+                    chain.push(p);
+                    current = p;
+                }
+                None => break,
+            }
+        }
+        chain.reverse();
+        chain
+    }
 }
 
 /// Computes the schedule of one procedure's steps.
-pub fn compute(steps: &[StepInput]) -> Output {
+pub fn compute(steps: &[StepInput<'_>]) -> Output {
     let n = steps.len();
-    let mut successors: Vec<Vec<StepIdx>> = vec![Vec::new(); n];
+    let successors = Successors::new(steps);
     let mut pending: Vec<usize> = vec![0; n];
     for (s, step) in steps.iter().enumerate() {
-        for &p in &step.after {
-            if p < n {
-                successors[p].push(s);
-                pending[s] += 1;
-            }
-        }
+        pending[s] = step.after.iter().filter(|&&p| p < n).count();
     }
 
     // Kahn's algorithm: a topological order of the steps not on or after a
@@ -63,7 +87,7 @@ pub fn compute(steps: &[StepInput]) -> Output {
         (0..n).filter(|&s| pending[s] == 0).collect();
     while let Some(s) = queue.pop_front() {
         order.push(s);
-        for &t in &successors[s] {
+        for &t in successors.of(s) {
             pending[t] -= 1;
             if pending[t] == 0 {
                 queue.push_back(t);
@@ -100,7 +124,7 @@ pub fn compute(steps: &[StepInput]) -> Output {
         if let Some(within) = step.within {
             latest = latest.min(to_signed(within));
         }
-        for &t in &successors[s] {
+        for &t in successors.of(s) {
             let ls = lf[t] - to_signed(steps[t].takes);
             latest = latest.min(ls);
         }
@@ -117,13 +141,25 @@ pub fn compute(steps: &[StepInput]) -> Output {
         });
     }
 
+    // The chains, each step pointing back at its predecessor on one;
+    // heads and lengths follow in topological order.
+    let mut previous: Vec<Option<StepIdx>> = vec![None; n];
+    let mut head: Vec<StepIdx> = (0..n).collect();
+    let mut chain_len = vec![1usize; n];
+    for &s in &order {
+        if let Some(p) = previous_on_chain(steps, &es, &ef, s) {
+            previous[s] = Some(p);
+            head[s] = head[p];
+            chain_len[s] = chain_len[p].saturating_add(1);
+        }
+    }
+
     // Deadlines.
     for &s in &order {
         if let Some(within) = steps[s].within
             && ef[s] > within
         {
-            let chain = walk_back(steps, &es, &ef, s);
-            let head = chain[0];
+            let head = head[s];
             let waits_for = waiting_resource(&steps[head], es[head]);
             let start_without_wait = match waits_for {
                 Some((resource, _)) => {
@@ -142,7 +178,8 @@ pub fn compute(steps: &[StepInput]) -> Output {
                 step: s,
                 finish: ef[s],
                 within,
-                chain,
+                head,
+                chain_len: chain_len[s],
                 waits_for,
                 start_without_wait,
             });
@@ -159,7 +196,7 @@ pub fn compute(steps: &[StepInput]) -> Output {
                 last = s;
             }
         }
-        let path = walk_back(steps, &es, &ef, last);
+        let path = walk_back(&previous, last);
         let head = path[0];
         output.schedule = Schedule {
             duration,
@@ -169,40 +206,92 @@ pub fn compute(steps: &[StepInput]) -> Output {
     } else {
         output.schedule.duration = duration;
     }
+    output.previous = previous;
     output
+}
+
+/// The successors of every step, in one array (`after` edges reversed):
+/// exactly one entry per edge, with no spare capacity per step.
+struct Successors {
+    /// Where the successors of step `s` start in `flat`; `n + 1` entries.
+    starts: Vec<usize>,
+    flat: Vec<StepIdx>,
+}
+
+impl Successors {
+    fn new(steps: &[StepInput<'_>]) -> Successors {
+        let n = steps.len();
+        let mut starts = vec![0usize; n + 1];
+        for step in steps {
+            for &p in step.after {
+                if p < n {
+                    starts[p + 1] += 1;
+                }
+            }
+        }
+        for s in 0..n {
+            starts[s + 1] += starts[s];
+        }
+        let mut next = starts.clone();
+        let mut flat = vec![0; starts[n]];
+        for (s, step) in steps.iter().enumerate() {
+            for &p in step.after {
+                if p < n {
+                    flat[next[p]] = s;
+                    next[p] += 1;
+                }
+            }
+        }
+        Successors { starts, flat }
+    }
+
+    /// The steps after `s`, in declaration order.
+    fn of(&self, s: StepIdx) -> &[StepIdx] {
+        match (self.starts.get(s), self.starts.get(s + 1)) {
+            (Some(&start), Some(&end)) => self.flat.get(start..end).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 fn to_signed(minutes: u64) -> i64 {
     i64::try_from(minutes).unwrap_or(i64::MAX)
 }
 
-/// From `step` back through the first-declared predecessor whose finish is
-/// the current step's start; first step first.
-fn walk_back(steps: &[StepInput], es: &[u64], ef: &[u64], step: StepIdx) -> Vec<StepIdx> {
+/// The first-declared predecessor of `step` whose finish is its start.
+fn previous_on_chain(
+    steps: &[StepInput<'_>],
+    es: &[u64],
+    ef: &[u64],
+    step: StepIdx,
+) -> Option<StepIdx> {
+    steps[step]
+        .after
+        .iter()
+        .copied()
+        .filter(|&p| p < steps.len() && ef[p] == es[step])
+        .min()
+}
+
+/// From `step` back through `previous`; first step first.
+fn walk_back(previous: &[Option<StepIdx>], step: StepIdx) -> Vec<StepIdx> {
     let mut chain = vec![step];
     let mut current = step;
-    loop {
-        let previous = steps[current]
-            .after
-            .iter()
-            .copied()
-            .filter(|&p| p < steps.len() && ef[p] == es[current])
-            .min();
-        match previous {
-            // The `after` graph here is acyclic, but never trust a loop.
-            Some(p) if chain.len() <= steps.len() => {
-                chain.push(p);
-                current = p;
-            }
-            _ => break,
+    // The chains are acyclic (they follow a topological order), but never
+    // trust a loop.
+    while let Some(p) = previous.get(current).copied().flatten() {
+        if chain.len() > previous.len() {
+            break;
         }
+        chain.push(p);
+        current = p;
     }
     chain.reverse();
     chain
 }
 
 /// The resource whose readiness sets a chain's first start, if any.
-fn waiting_resource(step: &StepInput, start: u64) -> Option<(usize, u64)> {
+fn waiting_resource(step: &StepInput<'_>, start: u64) -> Option<(usize, u64)> {
     if start == 0 {
         return None;
     }
@@ -216,7 +305,7 @@ fn waiting_resource(step: &StepInput, start: u64) -> Option<(usize, u64)> {
 /// still pending): walking back through a pending predecessor from any such
 /// step must come round to a step already on the walk. Each step is walked
 /// at most once, so this is linear.
-fn find_cycles(steps: &[StepInput], pending: &[usize]) -> Vec<Vec<StepIdx>> {
+fn find_cycles(steps: &[StepInput<'_>], pending: &[usize]) -> Vec<Vec<StepIdx>> {
     let n = steps.len();
     // 0: not seen, 1: on the current walk, 2: done.
     let mut state = vec![0u8; n];
@@ -279,17 +368,22 @@ fn in_after_order(mut backwards: Vec<StepIdx>) -> Vec<StepIdx> {
 mod tests {
     use super::*;
 
-    fn step(takes: u64, within: Option<u64>, after: &[usize], ready: &[(usize, u64)]) -> StepInput {
+    fn step<'a>(
+        takes: u64,
+        within: Option<u64>,
+        after: &'a [usize],
+        ready: &[(usize, u64)],
+    ) -> StepInput<'a> {
         StepInput {
             takes,
             within,
-            after: after.to_vec(),
+            after,
             ready: ready.to_vec(),
         }
     }
 
     /// The reference's Article 42(7) example: invoke, consult, offers, endorse.
-    fn article_42_7() -> Vec<StepInput> {
+    fn article_42_7() -> Vec<StepInput<'static>> {
         const H: u64 = 60;
         const D: u64 = 24 * H;
         vec![
@@ -351,9 +445,11 @@ mod tests {
         ];
         let out = compute(&steps);
         assert_eq!(out.late.len(), 2);
-        assert_eq!(out.late[0].chain, vec![0, 1]);
+        assert_eq!(out.chain(out.late[0].step, usize::MAX), vec![0, 1]);
+        assert_eq!((out.late[0].head, out.late[0].chain_len), (0, 2));
         assert_eq!(out.late[0].waits_for, None);
-        assert_eq!(out.late[1].chain, vec![2]);
+        assert_eq!(out.chain(out.late[1].step, usize::MAX), vec![2]);
+        assert_eq!((out.late[1].head, out.late[1].chain_len), (2, 1));
         assert_eq!(out.late[1].waits_for, Some((7, 120)));
         assert_eq!(out.late[1].start_without_wait, 0);
     }
@@ -388,24 +484,30 @@ mod tests {
     }
 
     #[test]
+    fn every_late_step_of_a_long_chain_shares_one_chain() {
+        // 20,000 steps, each after the one before, each due within 1m: all
+        // but the first are late, and each finding is constant in size.
+        let n = 20_000;
+        let afters: Vec<Vec<usize>> = (0..n).map(|i| (0..i).rev().take(1).collect()).collect();
+        let steps: Vec<StepInput> = afters.iter().map(|a| step(1, Some(1), a, &[])).collect();
+        let out = compute(&steps);
+        assert_eq!(out.late.len(), n - 1);
+        let last = &out.late[n - 2];
+        assert_eq!((last.step, last.head, last.chain_len), (n - 1, 0, n));
+        assert_eq!(out.chain(last.step, 3), vec![n - 3, n - 2, n - 1]);
+    }
+
+    #[test]
     fn a_long_chain_is_linear_and_shallow() {
         let n = 20_000;
-        let steps: Vec<StepInput> = (0..n)
-            .map(|i| step(1, None, if i == 0 { &[] } else { &[0][..0] }, &[]))
-            .enumerate()
-            .map(|(i, mut s)| {
-                if i > 0 {
-                    s.after = vec![i - 1];
-                }
-                s
-            })
-            .collect();
+        let mut afters: Vec<Vec<usize>> = (0..n).map(|i| (0..i).rev().take(1).collect()).collect();
+        let steps: Vec<StepInput> = afters.iter().map(|a| step(1, None, a, &[])).collect();
         let out = compute(&steps);
         assert_eq!(out.schedule.duration, n as u64);
         assert_eq!(out.schedule.critical_path.len(), n);
         // A cycle through the whole chain.
-        let mut cyclic = steps;
-        cyclic[0].after = vec![n - 1];
+        afters[0] = vec![n - 1];
+        let cyclic: Vec<StepInput> = afters.iter().map(|a| step(1, None, a, &[])).collect();
         let out = compute(&cyclic);
         assert_eq!(out.cycles.len(), 1);
         assert_eq!(out.cycles[0].len(), n);

@@ -273,6 +273,11 @@ pub fn syntax_error(
     if ordered.len() > 1 {
         ordered.retain(|r| *r != Rule::EOI);
     }
+    // After a duration, `..` would continue it into a range: an option,
+    // not what the author forgot.
+    if ordered.len() > 1 {
+        ordered.retain(|r| *r != Rule::range_dots);
+    }
     // Before a block, a string is the block's label.
     let label_context = ordered.contains(&Rule::open_brace);
     let describe_here = |rule: Rule| {
