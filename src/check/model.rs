@@ -22,6 +22,7 @@ pub struct Model {
     pub actors: Vec<Actor>,
     pub resources: Vec<Resource>,
     pub procedures: Vec<Procedure>,
+    pub scenarios: Vec<Scenario>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,7 +72,10 @@ pub struct Resource {
     pub kind: Option<String>,
     pub provider: Option<ActorIdx>,
     pub capacity: Option<Capacity>,
+    /// The readiness the static schedule uses: the maximum of a range.
     pub ready_minutes: u32,
+    /// A ranged `ready`, sampled per grant by the simulator.
+    pub ready_range: Option<Range>,
     pub doc: Option<String>,
     pub note: Option<String>,
     pub span: Span,
@@ -148,7 +152,10 @@ pub struct Step {
     /// The owner: the step's own `owner`, else the procedure's lead.
     pub owner: Option<(ActorIdx, From)>,
     pub after: Vec<StepIdx>,
+    /// The duration the static schedule uses: the maximum of a range.
     pub takes_minutes: u32,
+    /// A ranged `takes`, sampled per activation by the simulator.
+    pub takes_range: Option<Range>,
     pub within_minutes: Option<u32>,
     pub requires: Vec<Requirement>,
     pub notify: Vec<ActorIdx>,
@@ -200,4 +207,114 @@ pub enum Condition {
         lhs: Box<Condition>,
         list: Vec<Condition>,
     },
+}
+
+/// A ranged duration in minutes: uniform over `min..=max` without a
+/// `mode`, triangular with one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub min: u32,
+    pub mode: Option<u32>,
+    pub max: u32,
+}
+
+/// Indexes into [`Scenario::incidents`] and [`Scenario::injects`].
+pub type IncidentIdx = usize;
+
+/// A checked scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    /// Replications, at least 1.
+    pub runs: u32,
+    pub seed: u32,
+    pub horizon_minutes: u32,
+    pub incidents: Vec<Incident>,
+    pub injects: Vec<Inject>,
+    pub expectations: Vec<Expectation>,
+    pub span: Span,
+}
+
+/// The default `horizon`: 26 weeks.
+pub const DEFAULT_HORIZON_MINUTES: u32 = 26 * 7 * 24 * 60;
+
+#[derive(Clone, Debug)]
+pub struct Incident {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    /// From the scenario's start.
+    pub at_minutes: u32,
+    /// `(role, actor)`: the role stands for the actor in this incident.
+    pub bindings: Vec<(ActorIdx, ActorIdx)>,
+    /// What is known when it occurs.
+    pub set: Vec<(FactIdx, FactValue)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Inject {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub at_minutes: u32,
+    pub incident: Option<IncidentIdx>,
+    pub set: Vec<(FactIdx, FactValue)>,
+    pub withdraw: Vec<Requirement>,
+    pub restore: Vec<Requirement>,
+    pub delay: Vec<(StepRef, u32)>,
+    pub block: Vec<StepRef>,
+    pub from: Option<ActorIdx>,
+    pub to: Vec<ActorIdx>,
+    pub span: Span,
+}
+
+/// A step of a procedure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StepRef {
+    pub procedure: ProcedureIdx,
+    pub step: StepIdx,
+}
+
+/// A typed value of `set`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactValue {
+    Bool(bool),
+    Int(u32),
+    Duration(u32),
+    Variant(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    pub kind: ExpectationKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpectationKind {
+    /// The step completed within `within_minutes` of the incident.
+    Step {
+        incident: IncidentIdx,
+        step: StepRef,
+        within_minutes: u32,
+        share: Option<u32>,
+    },
+    /// The procedure was (or, negated, was not) activated for the
+    /// incident, within `within_minutes` of it when given.
+    Activated {
+        negated: bool,
+        incident: IncidentIdx,
+        procedure: ProcedureIdx,
+        within_minutes: Option<u32>,
+    },
+    /// No claim (of the resource) ever waited.
+    NoShortage { resource: Option<ResourceIdx> },
+    /// Every step with a `within`, in every activation, met it.
+    DeadlinesMet { share: Option<u32> },
 }

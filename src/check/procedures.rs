@@ -1,12 +1,12 @@
 //! Procedures, triggers and steps: resolution in the procedure's own
 //! namespace, the trigger rule (E0201, E0202, E0203), owners (E0303),
-//! decisions (E0504), procedures without trigger (W0602), and the schedule
-//! (E0301, E0302, E0304).
+//! decisions (E0504), how procedures start (W0602, E0204 and E0202 for an
+//! escalation target), and the schedule (E0301, E0302, E0304, W0305).
 
 use std::collections::HashMap;
 
 use super::model::{self, Condition, From, Requirement, Timing};
-use super::resolve::{label_of, minutes_of, string_of};
+use super::resolve::{label_of, minutes_of, range_of, string_of};
 use super::schedule::{self, StepInput};
 use super::{
     Checker, Kind, Ref, Symbol, duplicate, minutes, name_list, name_list_of, undefined, wrong_kind,
@@ -53,6 +53,7 @@ impl<'a> Checker<'a> {
         let resolved: Vec<(model::Procedure, Context<'a>)> = (0..self.procedures.len())
             .map(|i| self.resolve_procedure(self.procedures[i]))
             .collect();
+        self.check_activation(&resolved);
         // The rules read actors and resources of the model, never other
         // procedures, so each is checked before it joins the model.
         for (mut procedure, context) in resolved {
@@ -63,6 +64,103 @@ impl<'a> Checker<'a> {
             self.check_mobilised(&procedure, &context);
             self.model.procedures.push(procedure);
         }
+    }
+
+    /// How each procedure can start: a procedure with no trigger that no
+    /// step `activates` is W0602; one that a step `activates` starts with
+    /// its own `lead` and `resources` (escalation is a triggering condition
+    /// too), else E0204 and E0202 at the procedure.
+    fn check_activation(&mut self, resolved: &[(model::Procedure, Context<'a>)]) {
+        // For each procedure, the first step that activates it, with where
+        // the `activates` entry is written.
+        let mut activated_by: Vec<Option<(usize, usize, Span)>> = vec![None; resolved.len()];
+        for (p, (procedure, _)) in resolved.iter().enumerate() {
+            for (s, step) in procedure.steps.iter().enumerate() {
+                for &target in &step.activates {
+                    if activated_by.get(target).is_some_and(Option::is_none) {
+                        let span = self.activates_span(p, step.span, target);
+                        activated_by[target] = Some((p, s, span));
+                    }
+                }
+            }
+        }
+        for (p, (procedure, context)) in resolved.iter().enumerate() {
+            let ast = self.procedures[p];
+            match activated_by[p] {
+                None if procedure.triggers.is_empty() => self.push(
+                    Diagnostic::new(
+                        Code::W0602,
+                        format!("procedure `{}` has no trigger", procedure.id),
+                        context.id_span,
+                    )
+                    .with_label("no condition can activate it, and no step activates it")
+                    .with_help(
+                        "add `trigger NAME { when CONDITION }` saying when the procedure applies",
+                    ),
+                ),
+                None => {}
+                Some((q, s, span)) => {
+                    let by = format!(
+                        "step `{}` of `{}` activates it",
+                        resolved[q].0.steps[s].id, resolved[q].0.id
+                    );
+                    if context.lead == Ref::Absent {
+                        self.push(
+                            Diagnostic::error(
+                                Code::E0204,
+                                format!(
+                                    "procedure `{}` is started by `activates` but has no `lead` of its own",
+                                    procedure.id
+                                ),
+                                context.id_span,
+                            )
+                            .with_label("it would start without a leader")
+                            .with_secondary(span, by.clone())
+                            .with_note(
+                                "an activation by a step takes the procedure's own `lead` and `resources`: a trigger's are not used",
+                            )
+                            .with_help(format!(
+                                "add `lead ACTOR` to procedure `{}`",
+                                procedure.id
+                            )),
+                        );
+                    }
+                    if ast.attr(AttrName::Resources).is_none() {
+                        self.push(
+                            Diagnostic::error(
+                                Code::E0202,
+                                format!(
+                                    "procedure `{}` is started by `activates` but mobilises no resources of its own",
+                                    procedure.id
+                                ),
+                                context.id_span,
+                            )
+                            .with_label("its activation would bring nothing to bear")
+                            .with_secondary(span, by)
+                            .with_help(format!(
+                                "add `resources NAME(AMOUNT UNIT), …` to procedure `{}`",
+                                procedure.id
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where step `step_span` of procedure `p` names `target` in its
+    /// `activates`.
+    fn activates_span(&self, p: usize, step_span: Span, target: usize) -> Span {
+        let name = self.procedures.get(target).map(|t| t.id.name.as_str());
+        self.procedures[p]
+            .steps()
+            .find(|s| s.span == step_span)
+            .and_then(|s| s.attr(AttrName::Activates))
+            .and_then(|a| match &a.value {
+                AttrValue::Names(ids) => ids.iter().find(|id| Some(id.name.as_str()) == name),
+                _ => None,
+            })
+            .map_or(step_span, |id| id.span)
     }
 
     fn actor_ref(&mut self, attr: Option<&&ast::Attribute>) -> Ref {
@@ -306,6 +404,7 @@ impl<'a> Checker<'a> {
                         owner: owner.index().map(|a| (a, from)),
                         after,
                         takes_minutes: minutes_of(attrs.get(&AttrName::Takes)).unwrap_or(0),
+                        takes_range: range_of(attrs.get(&AttrName::Takes)),
                         within_minutes: minutes_of(attrs.get(&AttrName::Within)),
                         requires,
                         notify,
@@ -331,19 +430,6 @@ impl<'a> Checker<'a> {
             schedule: model::Schedule::default(),
             span: p.span,
         };
-        if procedure.triggers.is_empty() {
-            self.push(
-                Diagnostic::new(
-                    Code::W0602,
-                    format!("procedure `{}` has no trigger", p.id.name),
-                    p.id.span,
-                )
-                .with_label("no condition can activate it")
-                .with_help(
-                    "add `trigger NAME { when CONDITION }` saying when the procedure applies",
-                ),
-            );
-        }
         (procedure, context)
     }
 
@@ -558,38 +644,137 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Computes the schedule into the procedure; E0301, E0302, E0304.
+    /// Computes the schedule into the procedure; E0301, E0302, E0304, and
+    /// W0305 where ranged durations put a deadline at risk.
+    ///
+    /// The schedule is that of the worst case (every range at its
+    /// maximum). Where a range is involved it is computed for the best
+    /// case too (every range at its minimum): a deadline missed even then
+    /// is E0302/E0304, one missed only in the worst case W0305.
     fn schedule(&mut self, procedure: &mut model::Procedure, context: &Context) {
-        let inputs: Vec<StepInput> = procedure
-            .steps
-            .iter()
-            .map(|step| StepInput {
-                takes: u64::from(step.takes_minutes),
-                within: step.within_minutes.map(u64::from),
-                after: &step.after,
-                ready: step
+        let resources = &self.model.resources;
+        let inputs_for = |best: bool| -> Vec<StepInput> {
+            procedure
+                .steps
+                .iter()
+                .map(|step| StepInput {
+                    takes: u64::from(match (best, step.takes_range) {
+                        (true, Some(range)) => range.min,
+                        _ => step.takes_minutes,
+                    }),
+                    within: step.within_minutes.map(u64::from),
+                    after: &step.after,
+                    ready: step
+                        .requires
+                        .iter()
+                        .map(|r| {
+                            let resource = &resources[r.resource];
+                            let ready = match (best, resource.ready_range) {
+                                (true, Some(range)) => range.min,
+                                _ => resource.ready_minutes,
+                            };
+                            (r.resource, u64::from(ready))
+                        })
+                        .collect(),
+                })
+                .collect()
+        };
+        let ranged = procedure.steps.iter().any(|step| {
+            step.takes_range.is_some()
+                || step
                     .requires
                     .iter()
-                    .map(|r| {
-                        (
-                            r.resource,
-                            u64::from(self.model.resources[r.resource].ready_minutes),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
-        let output = schedule::compute(&inputs);
+                    .any(|r| resources[r.resource].ready_range.is_some())
+        });
+        let output = schedule::compute(&inputs_for(false));
+        let best = ranged.then(|| schedule::compute(&inputs_for(true)));
         for cycle in &output.cycles {
             self.report_step_cycle(procedure, context, cycle);
         }
-        for late in &output.late {
-            self.report_late(procedure, context, &output, late);
+        match &best {
+            None => {
+                for late in &output.late {
+                    self.report_late(procedure, context, &output, late);
+                }
+            }
+            Some(best) => {
+                for late in &best.late {
+                    self.report_late(procedure, context, best, late);
+                }
+                for late in &output.late {
+                    if !best.late.iter().any(|b| b.step == late.step) {
+                        let best_finish = best.timings[late.step]
+                            .map_or(0, |t| t.earliest_finish);
+                        self.report_at_risk(procedure, context, &output, late, best_finish);
+                    }
+                }
+            }
         }
         for (step, timing) in procedure.steps.iter_mut().zip(&output.timings) {
             step.timing = timing.unwrap_or_default();
         }
         procedure.schedule = output.schedule;
+    }
+
+    /// W0305: `late` misses its deadline in the worst case only; it
+    /// finishes at `best_finish` when every range takes its minimum.
+    fn report_at_risk(
+        &mut self,
+        procedure: &model::Procedure,
+        context: &Context,
+        output: &schedule::Output,
+        late: &schedule::Late,
+        best_finish: u64,
+    ) {
+        let step = &procedure.steps[late.step];
+        let sc = &context.steps[late.step];
+        let within_span = sc.within_span.unwrap_or(sc.id_span);
+        let chain = output.chain(late.step, MAX_CHAIN_SHOWN);
+        // The ranged durations on the chain: takes of its steps, ready of
+        // what its first step waits for.
+        let mut ranges: Vec<String> = Vec::new();
+        let mut d = Diagnostic::new(
+            Code::W0305,
+            format!(
+                "deadline of step `{}` is at risk: it finishes within {} at best, {} in the worst case",
+                step.id,
+                minutes(best_finish),
+                minutes(late.finish)
+            ),
+            within_span,
+        )
+        .with_label(format!("due within {}", minutes(late.within)));
+        for &s in &chain {
+            if let Some(range) = procedure.steps[s].takes_range {
+                let text = range_text(range);
+                ranges.push(format!("`{}` takes {text}", procedure.steps[s].id));
+                d = d.with_secondary(
+                    context.steps[s].id_span,
+                    format!("`{}` takes {text}", procedure.steps[s].id),
+                );
+            }
+        }
+        if let Some(&head) = chain.first() {
+            for r in &procedure.steps[head].requires {
+                let resource = &self.model.resources[r.resource];
+                if let Some(range) = resource.ready_range {
+                    ranges.push(format!("`{}` is ready after {}", resource.id, range_text(range)));
+                }
+            }
+        }
+        if chain.len() > 1 {
+            let names: Vec<String> = chain
+                .iter()
+                .map(|&s| format!("`{}`", procedure.steps[s].id))
+                .collect();
+            d = d.with_note(format!("the chain {} sets its finish", names.join(" → ")));
+        }
+        if !ranges.is_empty() {
+            d = d.with_note(format!("ranged on it: {}", ranges.join(", ")));
+        }
+        self.push(d.with_help(
+            "narrow the ranges, allow more time in `within`, or run `muster simulate` to see how often it is late",
+        ));
     }
 
     fn report_step_cycle(
@@ -803,6 +988,15 @@ struct StepLookup<'l, 'a> {
     candidates: &'l mut Option<Candidates<'a>>,
     procedure: &'l str,
     asking: &'l str,
+}
+
+/// A range as written: `1d..3d`, `1d..2d..5d`.
+fn range_text(range: model::Range) -> String {
+    let d = |m: u32| minutes(u64::from(m));
+    match range.mode {
+        Some(mode) => format!("{}..{}..{}", d(range.min), d(mode), d(range.max)),
+        None => format!("{}..{}", d(range.min), d(range.max)),
+    }
 }
 
 /// A trigger or step of a procedure, in source order.

@@ -17,10 +17,24 @@ pub(super) fn string_of(attr: Option<&&ast::Attribute>) -> Option<String> {
     }
 }
 
-/// The minutes of a duration attribute.
+/// The minutes of a duration attribute; of a range, its maximum (the
+/// worst case the static schedule plans for).
 pub(super) fn minutes_of(attr: Option<&&ast::Attribute>) -> Option<u32> {
     match attr.map(|a| &a.value) {
         Some(AttrValue::Duration(d)) => Some(d.minutes),
+        Some(AttrValue::Range(r)) => Some(r.max.minutes),
+        _ => None,
+    }
+}
+
+/// The range of a ranged `takes` or `ready`.
+pub(super) fn range_of(attr: Option<&&ast::Attribute>) -> Option<model::Range> {
+    match attr.map(|a| &a.value) {
+        Some(AttrValue::Range(r)) => Some(model::Range {
+            min: r.min.minutes,
+            mode: r.mode.map(|m| m.minutes),
+            max: r.max.minutes,
+        }),
         _ => None,
     }
 }
@@ -163,6 +177,7 @@ impl<'a> Checker<'a> {
             provider,
             capacity,
             ready_minutes: minutes_of(attrs.get(&AttrName::Ready)).unwrap_or(0),
+            ready_range: range_of(attrs.get(&AttrName::Ready)),
             doc: r.doc.clone(),
             note: string_of(attrs.get(&AttrName::Note)),
             span: r.span,

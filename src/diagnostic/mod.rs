@@ -140,10 +140,12 @@ codes! {
     E0201: Error, "trigger has no leader";
     E0202: Error, "trigger has no resources";
     E0203: Error, "a group cannot lead";
+    E0204: Error, "a procedure started by `activates` has no lead of its own";
     E0301: Error, "cycle among steps";
     E0302: Error, "deadline cannot be met";
     E0303: Error, "step has no owner";
     E0304: Error, "resource ready too late for a deadline";
+    W0305: Warning, "deadline at risk: missed in the worst case, met in the best";
     E0401: Error, "requirement exceeds capacity";
     E0402: Error, "unit mismatch / amount without capacity";
     W0403: Warning, "resource may be over-committed";
