@@ -50,6 +50,13 @@ fn check() {
     });
 }
 
+#[test]
+fn scenario() {
+    insta::glob!("ui/scenario/*.muster", |path| {
+        insta::assert_snapshot!(run_check(path));
+    });
+}
+
 /// Multi-file fixtures: a folder per case, checked from its `main.muster`.
 #[test]
 fn uses() {

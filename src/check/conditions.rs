@@ -304,7 +304,7 @@ impl<'a> Checker<'a> {
         Some(self.model.facts[fact].id.clone())
     }
 
-    fn unknown_variant(&mut self, id: &Ident, fact: FactIdx) {
+    pub(super) fn unknown_variant(&mut self, id: &Ident, fact: FactIdx) {
         let variants = super::name_list_of(
             self.variants(fact).iter().copied(),
             self.variants(fact).len(),

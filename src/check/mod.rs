@@ -11,6 +11,7 @@ pub mod model;
 mod procedures;
 mod resolve;
 mod resources;
+mod scenarios;
 pub mod schedule;
 
 use std::collections::HashMap;
@@ -43,6 +44,7 @@ pub fn check(files: &[&ast::File], complete: bool) -> Checked {
     checker.collect(files);
     checker.resolve_declarations();
     checker.check_procedures();
+    checker.check_scenarios();
     checker.check_actor_cycles();
     checker.report_unused();
     let Checker {
@@ -64,6 +66,9 @@ enum Kind {
     Procedure,
     Trigger,
     Step,
+    Scenario,
+    Incident,
+    Inject,
 }
 
 impl Kind {
@@ -75,6 +80,9 @@ impl Kind {
             Kind::Procedure => "procedure",
             Kind::Trigger => "trigger",
             Kind::Step => "step",
+            Kind::Scenario => "scenario",
+            Kind::Incident => "incident",
+            Kind::Inject => "inject",
         }
     }
 
@@ -86,6 +94,9 @@ impl Kind {
             Kind::Procedure => "a procedure",
             Kind::Trigger => "a trigger",
             Kind::Step => "a step",
+            Kind::Scenario => "a scenario",
+            Kind::Incident => "an incident",
+            Kind::Inject => "an inject",
         }
     }
 }
@@ -134,6 +145,7 @@ struct Checker<'a> {
     resources: Vec<&'a ast::Resource>,
     facts: Vec<&'a ast::Fact>,
     procedures: Vec<&'a ast::Procedure>,
+    scenarios: Vec<&'a ast::Scenario>,
     /// Whether each actor, resource and fact is referenced.
     used_actors: Vec<bool>,
     used_resources: Vec<bool>,
@@ -195,7 +207,23 @@ impl<'a> Checker<'a> {
                             );
                         }
                     },
-                    ast::Declaration::Use(_) | ast::Declaration::Scenario(_) => {}
+                    ast::Declaration::Use(_) => {}
+                    ast::Declaration::Scenario(sc) => {
+                        if self.declare(&sc.id, Kind::Scenario, self.scenarios.len()) {
+                            self.scenarios.push(sc);
+                        } else {
+                            for item in &sc.items {
+                                match item {
+                                    ast::ScenarioItem::Attribute(a) => {
+                                        self.refused.push(std::slice::from_ref(a))
+                                    }
+                                    ast::ScenarioItem::Incident(i) => self.refused.push(&i.attrs),
+                                    ast::ScenarioItem::Inject(i) => self.refused.push(&i.attrs),
+                                    ast::ScenarioItem::Expect(_) => {}
+                                }
+                            }
+                        }
+                    }
                     ast::Declaration::Actor(a) => {
                         if self.declare(&a.id, Kind::Actor, self.actors.len()) {
                             self.actors.push(a);
@@ -305,7 +333,8 @@ impl<'a> Checker<'a> {
             Kind::Resource => self.resources.iter().map(|r| r.id.name.as_str()).collect(),
             Kind::Fact => self.facts.iter().map(|f| f.id.name.as_str()).collect(),
             Kind::Procedure => self.procedures.iter().map(|p| p.id.name.as_str()).collect(),
-            Kind::Trigger | Kind::Step => Vec::new(),
+            Kind::Scenario => self.scenarios.iter().map(|s| s.id.name.as_str()).collect(),
+            Kind::Trigger | Kind::Step | Kind::Incident | Kind::Inject => Vec::new(),
         }
     }
 
@@ -318,7 +347,7 @@ impl<'a> Checker<'a> {
             Kind::Resource => 1,
             Kind::Fact => 2,
             Kind::Procedure => 3,
-            Kind::Trigger | Kind::Step => return None,
+            _ => return None,
         };
         if self.candidates[slot].is_none() {
             self.candidates[slot] = Some(Candidates::new(self.names_of(kind)));
@@ -397,6 +426,14 @@ impl<'a> Checker<'a> {
                     names.extend(reqs.iter().map(|r| r.resource.name.as_str()))
                 }
                 ast::AttrValue::Condition(expr) => exprs.push(expr),
+                ast::AttrValue::Bindings(bindings) => names.extend(
+                    bindings
+                        .iter()
+                        .flat_map(|b| [b.role.name.as_str(), b.actor.name.as_str()]),
+                ),
+                ast::AttrValue::Assignments(list) => {
+                    names.extend(list.iter().map(|a| a.fact.name.as_str()))
+                }
                 _ => {}
             }
         }
@@ -547,6 +584,9 @@ fn undefined(
             Kind::Procedure => format!("procedure {} {{ … }}", id.name),
             Kind::Trigger => format!("trigger {} {{ when … }}", id.name),
             Kind::Step => format!("step {} {{ … }}", id.name),
+            Kind::Scenario => format!("scenario {} {{ … }}", id.name),
+            Kind::Incident => format!("incident {} {{ … }}", id.name),
+            Kind::Inject => format!("inject {} {{ at … }}", id.name),
         };
         d = d.with_help(format!("declare it: `{example}`"));
     }

@@ -163,7 +163,7 @@ impl<'a> Checker<'a> {
             .map_or(step_span, |id| id.span)
     }
 
-    fn actor_ref(&mut self, attr: Option<&&ast::Attribute>) -> Ref {
+    pub(super) fn actor_ref(&mut self, attr: Option<&&ast::Attribute>) -> Ref {
         match attr.map(|a| &a.value) {
             Some(AttrValue::Name(id)) => self.resolve(id, Kind::Actor),
             _ => Ref::Absent,
@@ -172,7 +172,7 @@ impl<'a> Checker<'a> {
 
     /// Resolves a list of top-level names; a name given twice counts once
     /// (and is W0601).
-    fn actor_list(&mut self, attr: Option<&&ast::Attribute>, kind: Kind) -> Vec<usize> {
+    pub(super) fn actor_list(&mut self, attr: Option<&&ast::Attribute>, kind: Kind) -> Vec<usize> {
         let Some(attr) = attr else {
             return Vec::new();
         };
@@ -191,7 +191,7 @@ impl<'a> Checker<'a> {
     /// Resolves a `resources`/`requires` list of `whose` (`procedure `p``);
     /// the flag tells whether one of its entries could not be resolved.
     /// A resource given twice is reported: its amounts add up.
-    fn requirements(
+    pub(super) fn requirements(
         &mut self,
         attr: Option<&&ast::Attribute>,
         whose: &str,

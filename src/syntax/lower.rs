@@ -550,7 +550,15 @@ impl<'a> Lowerer<'a> {
                 AttrValue::Duration(self.duration(expect(inner.next(), Rule::duration)?))
             }
             AttrName::Runs | AttrName::Seed => {
-                AttrValue::Int(self.int(expect(inner.next(), Rule::int)?))
+                let n = self.int(expect(inner.next(), Rule::int)?);
+                if name == AttrName::Runs && n.value == 0 {
+                    self.diagnostics.push(
+                        Diagnostic::error(Code::E0002, "a scenario runs at least once", n.span)
+                            .with_label("0 runs")
+                            .with_help("write `runs 1` for one run, or more for Monte Carlo"),
+                    );
+                }
+                AttrValue::Int(n)
             }
             AttrName::Bind => {
                 let mut bindings = Vec::new();
