@@ -32,6 +32,8 @@ pub struct Plan {
     pub actors: Vec<Actor>,
     pub resources: Vec<Resource>,
     pub procedures: Vec<Procedure>,
+    /// Scenarios to play against the handbook (`muster simulate`).
+    pub scenarios: Vec<Scenario>,
 }
 
 /// Where a declaration stands: `file` relative to the root, `/`-separated;
@@ -102,7 +104,10 @@ pub struct Resource {
     /// An actor id.
     pub provider: String,
     pub capacity: Option<Capacity>,
+    /// The maximum of a ranged `ready`.
     pub ready_minutes: u32,
+    /// A ranged `ready`, or null for a single duration.
+    pub ready_range: Option<DurationRange>,
     pub doc: Option<String>,
     pub note: Option<String>,
     pub location: Location,
@@ -196,7 +201,10 @@ pub struct Step {
     pub owner: String,
     pub owner_from: Origin,
     pub after: Vec<String>,
+    /// The maximum of a ranged `takes`: what the schedule uses.
     pub takes_minutes: u32,
+    /// A ranged `takes`, or null for a single duration.
+    pub takes_range: Option<DurationRange>,
     pub within_minutes: Option<u32>,
     pub requires: Vec<Required>,
     pub notify: Vec<String>,
@@ -210,6 +218,148 @@ pub struct Step {
     pub slack_minutes: i64,
     pub critical: bool,
     pub location: Location,
+}
+
+/// A ranged duration in minutes; `mode` is null for a uniform range.
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+pub struct DurationRange {
+    pub min: u32,
+    pub mode: Option<u32>,
+    pub max: u32,
+}
+
+impl std::convert::From<model::Range> for DurationRange {
+    fn from(r: model::Range) -> Self {
+        DurationRange {
+            min: r.min,
+            mode: r.mode,
+            max: r.max,
+        }
+    }
+}
+
+/// A scenario: incidents and injects to play against the handbook, and
+/// what is expected of it.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Scenario {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    /// Replications (Monte Carlo when more than 1).
+    pub runs: u32,
+    pub seed: u32,
+    /// The clock stops here.
+    pub horizon_minutes: u32,
+    pub incidents: Vec<Incident>,
+    pub injects: Vec<Inject>,
+    pub expectations: Vec<Expectation>,
+    pub location: Location,
+}
+
+/// One occurrence with its own facts and role bindings.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Incident {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    /// From the scenario's start.
+    pub at_minutes: u32,
+    pub bindings: Vec<Binding>,
+    pub set: Vec<Setting>,
+    pub location: Location,
+}
+
+/// A role and the actor it stands for in an incident.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Binding {
+    pub role: String,
+    pub actor: String,
+}
+
+/// A fact and its value.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Setting {
+    pub fact: String,
+    pub value: SetValue,
+}
+
+/// A typed value; durations in minutes.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SetValue {
+    Bool { value: bool },
+    Int { value: u32 },
+    Duration { minutes: u32 },
+    Variant { variant: String },
+}
+
+/// A change of situation: one row of a master scenario events list.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Inject {
+    pub id: String,
+    pub label: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub at_minutes: u32,
+    /// An incident id.
+    pub incident: Option<String>,
+    pub set: Vec<Setting>,
+    pub withdraw: Vec<Required>,
+    pub restore: Vec<Required>,
+    pub delay: Vec<Delay>,
+    pub block: Vec<StepPath>,
+    /// An actor id.
+    pub from: Option<String>,
+    pub to: Vec<String>,
+    pub location: Location,
+}
+
+/// `PROCEDURE.STEP`.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct StepPath {
+    pub procedure: String,
+    pub step: String,
+}
+
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Delay {
+    pub step: StepPath,
+    pub by_minutes: u32,
+}
+
+/// An expectation: canonical text and tree.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Expectation {
+    pub text: String,
+    pub tree: ExpectationTree,
+    pub location: Location,
+}
+
+/// The four forms of expectation; durations count from the incident.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExpectationTree {
+    Step {
+        incident: String,
+        procedure: String,
+        step: String,
+        within_minutes: u32,
+        share_percent: Option<u32>,
+    },
+    Activated {
+        negated: bool,
+        incident: String,
+        procedure: String,
+        within_minutes: Option<u32>,
+    },
+    NoShortage {
+        resource: Option<String>,
+    },
+    DeadlinesMet {
+        share_percent: Option<u32>,
+    },
 }
 
 /// A condition as a tree.
@@ -342,6 +492,7 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
                     unit: c.unit.clone(),
                 }),
                 ready_minutes: r.ready_minutes,
+                ready_range: r.ready_range.map(DurationRange::from),
                 doc: r.doc.clone(),
                 note: r.note.clone(),
                 location: location(r.span),
@@ -404,6 +555,7 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
                                 .map_or(Origin::Procedure, |(_, from)| from.origin()),
                             after: s.after.iter().map(|&a| step_id(a)).collect(),
                             takes_minutes: s.takes_minutes,
+                            takes_range: s.takes_range.map(DurationRange::from),
                             within_minutes: s.within_minutes,
                             requires: s
                                 .requires
@@ -429,6 +581,198 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
                 }
             })
             .collect(),
+        scenarios: model
+            .scenarios
+            .iter()
+            .map(|sc| scenario(sc, model, &location))
+            .collect(),
+    }
+}
+
+fn scenario(sc: &model::Scenario, model: &Model, location: &dyn Fn(Span) -> Location) -> Scenario {
+    let actor = |i: usize| model.actors[i].id.clone();
+    let incident = |i: usize| sc.incidents[i].id.clone();
+    let step = |r: &model::StepRef| StepPath {
+        procedure: model.procedures[r.procedure].id.clone(),
+        step: model.procedures[r.procedure].steps[r.step].id.clone(),
+    };
+    let settings = |set: &[(usize, model::FactValue)]| -> Vec<Setting> {
+        set.iter()
+            .map(|(f, v)| Setting {
+                fact: model.facts[*f].id.clone(),
+                value: match v {
+                    model::FactValue::Bool(value) => SetValue::Bool { value: *value },
+                    model::FactValue::Int(value) => SetValue::Int { value: *value },
+                    model::FactValue::Duration(minutes) => SetValue::Duration { minutes: *minutes },
+                    model::FactValue::Variant(variant) => SetValue::Variant {
+                        variant: variant.clone(),
+                    },
+                },
+            })
+            .collect()
+    };
+    let required = |reqs: &[model::Requirement]| -> Vec<Required> {
+        reqs.iter()
+            .map(|req| Required {
+                resource: model.resources[req.resource].id.clone(),
+                amount: req.amount,
+                unit: req.amount.and(req.unit.clone().or_else(|| {
+                    model.resources[req.resource]
+                        .capacity
+                        .as_ref()
+                        .map(|c| c.unit.clone())
+                })),
+            })
+            .collect()
+    };
+    Scenario {
+        id: sc.id.clone(),
+        label: sc.label.clone(),
+        doc: sc.doc.clone(),
+        note: sc.note.clone(),
+        runs: sc.runs,
+        seed: sc.seed,
+        horizon_minutes: sc.horizon_minutes,
+        incidents: sc
+            .incidents
+            .iter()
+            .map(|i| Incident {
+                id: i.id.clone(),
+                label: i.label.clone(),
+                doc: i.doc.clone(),
+                note: i.note.clone(),
+                at_minutes: i.at_minutes,
+                bindings: i
+                    .bindings
+                    .iter()
+                    .map(|&(role, a)| Binding {
+                        role: actor(role),
+                        actor: actor(a),
+                    })
+                    .collect(),
+                set: settings(&i.set),
+                location: location(i.span),
+            })
+            .collect(),
+        injects: sc
+            .injects
+            .iter()
+            .map(|i| Inject {
+                id: i.id.clone(),
+                label: i.label.clone(),
+                doc: i.doc.clone(),
+                note: i.note.clone(),
+                at_minutes: i.at_minutes,
+                incident: i.incident.map(incident),
+                set: settings(&i.set),
+                withdraw: required(&i.withdraw),
+                restore: required(&i.restore),
+                delay: i
+                    .delay
+                    .iter()
+                    .map(|(r, by)| Delay {
+                        step: step(r),
+                        by_minutes: *by,
+                    })
+                    .collect(),
+                block: i.block.iter().map(step).collect(),
+                from: i.from.map(actor),
+                to: i.to.iter().map(|&a| actor(a)).collect(),
+                location: location(i.span),
+            })
+            .collect(),
+        expectations: sc
+            .expectations
+            .iter()
+            .map(|e| Expectation {
+                text: expectation_text(sc, model, &e.kind),
+                tree: match &e.kind {
+                    model::ExpectationKind::Step {
+                        incident: i,
+                        step: r,
+                        within_minutes,
+                        share,
+                    } => ExpectationTree::Step {
+                        incident: incident(*i),
+                        procedure: step(r).procedure,
+                        step: step(r).step,
+                        within_minutes: *within_minutes,
+                        share_percent: *share,
+                    },
+                    model::ExpectationKind::Activated {
+                        negated,
+                        incident: i,
+                        procedure,
+                        within_minutes,
+                    } => ExpectationTree::Activated {
+                        negated: *negated,
+                        incident: incident(*i),
+                        procedure: model.procedures[*procedure].id.clone(),
+                        within_minutes: *within_minutes,
+                    },
+                    model::ExpectationKind::NoShortage { resource } => {
+                        ExpectationTree::NoShortage {
+                            resource: resource.map(|r| model.resources[r].id.clone()),
+                        }
+                    }
+                    model::ExpectationKind::DeadlinesMet { share } => {
+                        ExpectationTree::DeadlinesMet {
+                            share_percent: *share,
+                        }
+                    }
+                },
+                location: location(e.span),
+            })
+            .collect(),
+        location: location(sc.span),
+    }
+}
+
+/// The canonical text of an expectation, as `fmt` writes it after
+/// `expect` (durations in canonical units).
+pub fn expectation_text(
+    sc: &model::Scenario,
+    model: &Model,
+    kind: &model::ExpectationKind,
+) -> String {
+    let d = |m: u32| format_minutes(u64::from(m));
+    let share = |s: &Option<u32>| s.map_or_else(String::new, |n| format!(" in {n}%"));
+    match kind {
+        model::ExpectationKind::Step {
+            incident,
+            step,
+            within_minutes,
+            share: n,
+        } => {
+            let p = &model.procedures[step.procedure];
+            format!(
+                "{}.{}.{} within {}{}",
+                sc.incidents[*incident].id,
+                p.id,
+                p.steps[step.step].id,
+                d(*within_minutes),
+                share(n)
+            )
+        }
+        model::ExpectationKind::Activated {
+            negated,
+            incident,
+            procedure,
+            within_minutes,
+        } => format!(
+            "{}{}.{} activated{}",
+            if *negated { "not " } else { "" },
+            sc.incidents[*incident].id,
+            model.procedures[*procedure].id,
+            within_minutes.map_or_else(String::new, |w| format!(" within {}", d(w)))
+        ),
+        model::ExpectationKind::NoShortage { resource } => match resource {
+            Some(r) => format!("no shortage of {}", model.resources[*r].id),
+            None => "no shortage".to_owned(),
+        },
+        model::ExpectationKind::DeadlinesMet { share: n } => {
+            format!("deadlines met{}", share(n))
+        }
     }
 }
 

@@ -679,7 +679,7 @@ fn expect() -> BoxedStrategy<Toks> {
 
 fn scenario() -> BoxedStrategy<Toks> {
     let attrs = attributes(vec![
-        attr("runs", int().prop_map(one)),
+        attr("runs", (1u32..100_000).prop_map(|n| one(n.to_string()))),
         attr("seed", int().prop_map(one)),
         attr("horizon", duration().prop_map(one)),
         attr("note", string_toks()),
