@@ -20,7 +20,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::suggest::Candidates;
 use crate::syntax::ast::{self, AttrName, Attribute, Ident};
-use crate::syntax::literal::format_minutes;
+use crate::syntax::literal::format_readable;
 
 pub use model::Model;
 
@@ -612,9 +612,10 @@ fn repeated(id: &Ident, earlier: Span, attribute: &str, kind: Kind) -> Diagnosti
     ))
 }
 
-/// `90m` → `90m`, `2880` → `2d`: minutes as a canonical duration.
+/// Minutes as a message shows them: `90m` → `1h30m`, `11520` → `8d` (days
+/// below two weeks).
 fn minutes(m: u64) -> String {
-    format_minutes(m)
+    format_readable(m)
 }
 
 /// Lists names as `` `a`, `b` and `c` ``, at most `max` of them.

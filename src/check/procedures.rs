@@ -693,14 +693,10 @@ impl<'a> Checker<'a> {
         }
         match &best {
             None => {
-                for late in &output.late {
-                    self.report_late(procedure, context, &output, late);
-                }
+                self.report_lates(procedure, context, &output);
             }
             Some(best) => {
-                for late in &best.late {
-                    self.report_late(procedure, context, best, late);
-                }
+                self.report_lates(procedure, context, best);
                 for late in &output.late {
                     if !best.late.iter().any(|b| b.step == late.step) {
                         let best_finish = best.timings[late.step]
@@ -838,12 +834,103 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// E0302/E0304 for the late steps of `output`. A late step that is
+    /// late only because an earlier late step on its chain is (it would
+    /// meet its deadline were that one on time) is a consequence: it goes
+    /// into a note of the first finding, which is its root cause.
+    fn report_lates(
+        &mut self,
+        procedure: &model::Procedure,
+        context: &Context,
+        output: &schedule::Output,
+    ) {
+        let lates = &output.late;
+        let late_at: HashMap<usize, usize> =
+            lates.iter().enumerate().map(|(k, l)| (l.step, k)).collect();
+        // The nearest late step before each step on its chain, memoised so
+        // that every step is walked once.
+        let mut nearest: HashMap<usize, Option<usize>> = HashMap::new();
+        let mut root: Vec<usize> = (0..lates.len()).collect();
+        let mut order: Vec<usize> = (0..lates.len()).collect();
+        order.sort_by_key(|&k| (lates[k].chain_len, lates[k].step));
+        for &k in &order {
+            let mut path = Vec::new();
+            let mut current = output.previous.get(lates[k].step).copied().flatten();
+            let found = loop {
+                match current {
+                    None => break None,
+                    Some(s) if late_at.contains_key(&s) => break late_at.get(&s).copied(),
+                    Some(s) => {
+                        if let Some(&known) = nearest.get(&s) {
+                            break known;
+                        }
+                        path.push(s);
+                        current = output.previous.get(s).copied().flatten();
+                    }
+                }
+            };
+            for s in path {
+                nearest.insert(s, found);
+            }
+            if let Some(a) = found {
+                let (ancestor, late) = (&lates[a], &lates[k]);
+                let overrun = ancestor.finish.saturating_sub(ancestor.within);
+                if late.finish.saturating_sub(overrun) <= late.within {
+                    root[k] = root[a];
+                }
+            }
+        }
+        let mut consequences: Vec<Vec<usize>> = vec![Vec::new(); lates.len()];
+        for k in 0..lates.len() {
+            if root[k] != k {
+                consequences[root[k]].push(k);
+            }
+        }
+        for (k, late) in lates.iter().enumerate() {
+            if root[k] != k {
+                continue;
+            }
+            let note = (!consequences[k].is_empty()).then(|| {
+                let shown: Vec<String> = consequences[k]
+                    .iter()
+                    .take(6)
+                    .map(|&c| {
+                        format!(
+                            "`{}` (due within {}, finishes at {})",
+                            procedure.steps[lates[c].step].id,
+                            minutes(lates[c].within),
+                            minutes(lates[c].finish)
+                        )
+                    })
+                    .collect();
+                let more = consequences[k].len().saturating_sub(shown.len());
+                let rest = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                let pronoun = if consequences[k].len() == 1 {
+                    "it"
+                } else {
+                    "they"
+                };
+                format!(
+                    "it also makes {}{rest} late: {pronoun} would be on time if `{}` were",
+                    shown.join(", "),
+                    procedure.steps[late.step].id
+                )
+            });
+            self.report_late(procedure, context, output, late, note);
+        }
+    }
+
     fn report_late(
         &mut self,
         procedure: &model::Procedure,
         context: &Context,
         output: &schedule::Output,
         late: &schedule::Late,
+        consequences: Option<String>,
     ) {
         let step = &procedure.steps[late.step];
         let sc = &context.steps[late.step];
@@ -919,6 +1006,9 @@ impl<'a> Checker<'a> {
                     minutes(late.finish)
                 ));
             }
+            if let Some(note) = consequences {
+                d = d.with_note(note);
+            }
             self.push(d.with_help(format!(
                 "make `{}` ready sooner, allow more time in `within`, or use another resource",
                 r.id
@@ -970,6 +1060,9 @@ impl<'a> Checker<'a> {
         }
         if !notes.is_empty() {
             d = d.with_note(notes.join("; "));
+        }
+        if let Some(note) = consequences {
+            d = d.with_note(note);
         }
         self.push(d.with_help(
             "shorten the steps of the chain, run some of them in parallel, or allow more time",

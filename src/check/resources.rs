@@ -103,7 +103,7 @@ impl<'a> Checker<'a> {
                 }
                 (Some(capacity), Some(capacity_span)) => {
                     let unit_ok = match &req.unit {
-                        Some(unit) if unit.name != capacity.unit => {
+                        Some(unit) if !same_unit(&unit.name, &capacity.unit) => {
                             self.push(
                                 Diagnostic::error(
                                     Code::E0402,
@@ -718,4 +718,26 @@ fn triggers_lacking(counted: &[usize], mobilising: &[usize], max: usize) -> (usi
         first.push(t);
     }
     (count, first)
+}
+
+/// Whether a requirement's unit is the capacity's: the same word, or its
+/// singular or plural with `s` (`1 team` of a capacity in `teams`).
+fn same_unit(written: &str, capacity: &str) -> bool {
+    written == capacity
+        || written.strip_suffix('s') == Some(capacity)
+        || capacity.strip_suffix('s') == Some(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_unit;
+
+    #[test]
+    fn a_unit_matches_in_the_singular_and_the_plural() {
+        assert!(same_unit("teams", "teams"));
+        assert!(same_unit("team", "teams"));
+        assert!(same_unit("ships", "ship"));
+        assert!(!same_unit("planes", "aircraft"));
+        assert!(!same_unit("s", ""));
+    }
 }

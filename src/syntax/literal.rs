@@ -103,6 +103,22 @@ pub fn format_minutes(minutes: u64) -> String {
     out
 }
 
+/// Writes minutes as people read a duration in a message: like
+/// [`format_minutes`], but in days below two weeks (`8d`, not `1w1d`).
+pub fn format_readable(minutes: u64) -> String {
+    const WEEK: u64 = 7 * 24 * 60;
+    if minutes >= 2 * WEEK {
+        return format_minutes(minutes);
+    }
+    let days = minutes / (24 * 60);
+    let rest = minutes % (24 * 60);
+    match (days, rest) {
+        (0, _) => format_minutes(rest),
+        (d, 0) => format!("{d}d"),
+        (d, r) => format!("{d}d{}", format_minutes(r)),
+    }
+}
+
 /// An invalid escape in a string body, as a byte range of the body.
 #[derive(Debug, PartialEq, Eq)]
 pub struct EscapeError {
@@ -323,6 +339,15 @@ mod tests {
             parse_duration("99999999999999999999999w"),
             Err(DurationError::Overflow)
         );
+    }
+
+    #[test]
+    fn readable_durations_keep_days_below_two_weeks() {
+        assert_eq!(format_readable(8 * 1440), "8d");
+        assert_eq!(format_readable(8 * 1440 + 90), "8d1h30m");
+        assert_eq!(format_readable(90), "1h30m");
+        assert_eq!(format_readable(14 * 1440), "2w");
+        assert_eq!(format_readable(0), "0m");
     }
 
     #[test]
