@@ -699,8 +699,7 @@ impl<'a> Checker<'a> {
                 self.report_lates(procedure, context, best);
                 for late in &output.late {
                     if !best.late.iter().any(|b| b.step == late.step) {
-                        let best_finish = best.timings[late.step]
-                            .map_or(0, |t| t.earliest_finish);
+                        let best_finish = best.timings[late.step].map_or(0, |t| t.earliest_finish);
                         self.report_at_risk(procedure, context, &output, late, best_finish);
                     }
                 }
@@ -754,7 +753,11 @@ impl<'a> Checker<'a> {
             for r in &procedure.steps[head].requires {
                 let resource = &self.model.resources[r.resource];
                 if let Some(range) = resource.ready_range {
-                    ranges.push(format!("`{}` is ready after {}", resource.id, range_text(range)));
+                    ranges.push(format!(
+                        "`{}` is ready after {}",
+                        resource.id,
+                        range_text(range)
+                    ));
                 }
             }
         }

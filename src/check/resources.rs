@@ -738,6 +738,6 @@ mod tests {
         assert!(same_unit("team", "teams"));
         assert!(same_unit("ships", "ship"));
         assert!(!same_unit("planes", "aircraft"));
-        assert!(!same_unit("s", ""));
+        assert!(!same_unit("teamss", "team"));
     }
 }

@@ -86,7 +86,13 @@ impl<'a> Checker<'a> {
                     Local::Incident(_, span) => (Kind::Incident, span),
                     Local::Inject(span) => (Kind::Inject, span),
                 };
-                self.push(duplicate_local(id, first_kind, first_span, kind, &sc.id.name));
+                self.push(duplicate_local(
+                    id,
+                    first_kind,
+                    first_span,
+                    kind,
+                    &sc.id.name,
+                ));
                 continue;
             }
             match item {
@@ -149,7 +155,8 @@ impl<'a> Checker<'a> {
                 let actor_ok = actor
                     .index()
                     .is_some_and(|a| self.is_role(a, &b.role, &b.actor, false));
-                let (Some(r), Some(a), true, true) = (role.index(), actor.index(), role_ok, actor_ok)
+                let (Some(r), Some(a), true, true) =
+                    (role.index(), actor.index(), role_ok, actor_ok)
                 else {
                     continue;
                 };
@@ -301,7 +308,7 @@ impl<'a> Checker<'a> {
             }
             (FactType::Duration, Value::Duration(d)) => FactValue::Duration(d.minutes),
             (FactType::Enum { variants }, Value::Name(id)) => {
-                if variants.iter().any(|v| *v == id.name) {
+                if variants.contains(&id.name) {
                     FactValue::Variant(id.name.clone())
                 } else {
                     self.unknown_variant(id, fact);
@@ -383,17 +390,13 @@ impl<'a> Checker<'a> {
                     self.push(
                         Diagnostic::error(
                             Code::E0505,
-                            format!(
-                                "inject `{}` changes an incident but names none",
-                                i.id.name
-                            ),
+                            format!("inject `{}` changes an incident but names none", i.id.name),
                             i.id.span,
                         )
-                        .with_label(format!(
-                            "`{}` needs `incident`",
-                            needs.join("`, `")
-                        ))
-                        .with_help("add `incident ID`: the incident whose facts or steps it changes"),
+                        .with_label(format!("`{}` needs `incident`", needs.join("`, `")))
+                        .with_help(
+                            "add `incident ID`: the incident whose facts or steps it changes",
+                        ),
                     );
                 }
                 Ref::Absent
@@ -554,7 +557,11 @@ impl<'a> Checker<'a> {
             "procedure `{}` has no step `{}`",
             procedure.name, step.name
         ));
-        d = match paths.candidates.get(p).and_then(|c| c.closest(&step.name, None)) {
+        d = match paths
+            .candidates
+            .get(p)
+            .and_then(|c| c.closest(&step.name, None))
+        {
             Some(best) => d.with_help(format!("did you mean `{}.{best}`?", procedure.name)),
             None => d.with_help(format!(
                 "name a step of procedure `{}` as `{}.STEP`",
