@@ -385,3 +385,30 @@ fn fmt_keeps_the_owner_of_a_file() {
         assert_eq!(after.uid(), 4321);
     }
 }
+
+#[test]
+fn the_root_is_named_even_when_it_is_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let inner = dir.path().join("inner");
+    std::fs::create_dir(&inner).unwrap();
+    std::fs::write(dir.path().join("outside.muster"), "actor x { kind role }\n").unwrap();
+    std::fs::write(inner.join("h.muster"), "use \"../outside.muster\"\n").unwrap();
+    let out = muster_in(&inner, &["check", "--color", "never", "h.muster"], None);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("[E0006]"), "{report}");
+    assert!(report.contains("the root is `.`"), "{report}");
+    assert!(!report.contains("``"), "{report}");
+}
+
+#[test]
+fn an_output_in_a_directory_nobody_writes_says_why() {
+    let dir = workspace();
+    let out = muster_in(
+        dir.path(),
+        &["build", "h.muster", "-o", "/proc/version"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("no such file"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/proc/version"), "{}", stderr(&out));
+}

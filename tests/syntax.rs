@@ -168,3 +168,25 @@ fn conditions_follow_the_documented_precedence() {
     // `not a == b` is `not (a == b)`.
     assert!(matches!(**operand, Expr::Compare { .. }), "{operand:?}");
 }
+
+#[test]
+fn a_byte_order_mark_counts_only_as_the_first_character() {
+    // At the start it is no character: columns of line 1 do not count it.
+    let parsed = parse("bom.muster", "\u{feff}actor a { kind role }\n");
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    // After a comment, or before a later declaration, it is unexpected.
+    for text in [
+        "// c\n\u{feff}actor a { kind role }\n",
+        "actor a { kind role }\n\u{feff}actor b { kind role }\n",
+    ] {
+        let parsed = parse("bom.muster", text);
+        assert_eq!(parsed.diagnostics.len(), 1, "{text:?}");
+        assert!(
+            parsed.diagnostics[0]
+                .message
+                .ends_with("found character U+FEFF"),
+            "{:?}",
+            parsed.diagnostics[0].message
+        );
+    }
+}
