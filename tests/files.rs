@@ -5,42 +5,17 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+
+use common::muster_in;
 
 const VALID: &str = "actor hrvp { kind office }\nresource cell { provider hrvp }\nfact on: bool\n\
     procedure p { lead hrvp resources cell trigger t { when on } step s { takes 1h } }\n";
-
-/// Runs `muster` in `dir`, killing it if it has not finished within ten
-/// seconds (a hang is a failure, not a stuck test run).
-fn muster_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(bytes) = stdin {
-        // A command that does not read its input closes the pipe early.
-        let _ = child.stdin.take().unwrap().write_all(bytes);
-    }
-    drop(child.stdin.take());
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(10) {
-            child.kill().unwrap();
-            panic!("`muster {}` hung", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -3,20 +3,13 @@
 //! every format; and a report whose size follows what it shows, not the
 //! length of a line or the number of mistakes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
 
 fn muster(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
+    common::muster_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, Some(stdin))
 }
 
 const FORMATS: [&str; 3] = ["human", "json", "github"];

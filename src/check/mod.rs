@@ -500,16 +500,18 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// E0101 for `id`, whose name was first declared at `first_span`.
+/// E0101 for `id`, whose name was first declared at `first_span`; `scope`
+/// is the procedure or scenario whose own namespace it is in (`None` for
+/// the top level), as `("procedure", "art42_7")`.
 fn duplicate(
     id: &Ident,
     first_kind: Kind,
     first_span: Span,
     kind: Kind,
-    scope: Option<&str>,
+    scope: Option<(&str, &str)>,
 ) -> Diagnostic {
     let place = match scope {
-        Some(procedure) => format!(" in procedure `{procedure}`"),
+        Some((what, name)) => format!(" in {what} `{name}`"),
         None => String::new(),
     };
     let message = if first_kind == kind {
@@ -528,9 +530,12 @@ fn duplicate(
             format!("first declared here as {}", first_kind.with_article()),
         )
         .with_help(match scope {
+            Some(("scenario", _)) => {
+                "incidents and injects share one namespace per scenario: rename one of them"
+            }
             Some(_) => "triggers and steps share one namespace per procedure: rename one of them",
             None => {
-                "actors, resources, facts and procedures share one namespace: rename one of them"
+                "actors, resources, facts, procedures and scenarios share one namespace: rename one of them"
             }
         })
 }

@@ -104,6 +104,23 @@ impl<'a> Checker<'a> {
                         "step `{}` of `{}` activates it",
                         resolved[q].0.steps[s].id, resolved[q].0.id
                     );
+                    // A group at the procedure's `lead` is reported by the
+                    // trigger rule for the triggers that inherit it; an
+                    // activation by a step inherits it too.
+                    if let Ref::Found(actor, lead_span) = context.lead
+                        && self.model.actors.get(actor).and_then(|a| a.kind)
+                            == Some(ActorKind::Group)
+                        && procedure
+                            .triggers
+                            .iter()
+                            .all(|t| t.lead.is_some_and(|(_, from)| from == From::Trigger))
+                    {
+                        let what = format!(
+                            "procedure `{}`, which step `{}` of `{}` activates",
+                            procedure.id, resolved[q].0.steps[s].id, resolved[q].0.id
+                        );
+                        self.group_cannot_lead_what(actor, lead_span, &what);
+                    }
                     if context.lead == Ref::Absent {
                         self.push(
                             Diagnostic::error(
@@ -244,7 +261,7 @@ impl<'a> Checker<'a> {
                     first.kind,
                     first.span,
                     kind,
-                    Some(&p.id.name),
+                    Some(("procedure", &p.id.name)),
                 ));
                 continue;
             }
@@ -558,21 +575,24 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// E0203 for the triggers named.
     fn group_cannot_lead(&mut self, actor: usize, span: Span, triggers: &[&str]) {
-        let a = &self.model.actors[actor];
         let which = if triggers.len() == 1 {
             "trigger"
         } else {
             "triggers"
         };
+        let what = format!("{which} {}", name_list(triggers.iter().copied(), 6));
+        self.group_cannot_lead_what(actor, span, &what);
+    }
+
+    /// E0203: group `actor`, named at `span`, cannot lead `what`.
+    fn group_cannot_lead_what(&mut self, actor: usize, span: Span, what: &str) {
+        let a = &self.model.actors[actor];
         let first_member = a.members.first().map(|&m| self.model.actors[m].id.as_str());
         let mut d = Diagnostic::error(
             Code::E0203,
-            format!(
-                "group `{}` cannot lead {which} {}",
-                a.id,
-                name_list(triggers.iter().copied(), 6)
-            ),
+            format!("group `{}` cannot lead {what}", a.id),
             span,
         )
         .with_label("a group cannot be held accountable")
@@ -772,7 +792,7 @@ impl<'a> Checker<'a> {
             d = d.with_note(format!("ranged on it: {}", ranges.join(", ")));
         }
         self.push(d.with_help(
-            "narrow the ranges, allow more time in `within`, or run `muster simulate` to see how often it is late",
+            "narrow the ranges, allow more time in `within`, or run part of the chain in parallel",
         ));
     }
 
@@ -1045,7 +1065,10 @@ impl<'a> Checker<'a> {
                 format!(
                     "`{}` takes {}",
                     procedure.steps[s].id,
-                    minutes(u64::from(procedure.steps[s].takes_minutes))
+                    match procedure.steps[s].takes_range {
+                        Some(range) => range_text(range),
+                        None => minutes(u64::from(procedure.steps[s].takes_minutes)),
+                    }
                 ),
             );
         }

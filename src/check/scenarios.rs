@@ -13,7 +13,7 @@ use super::model::{
     self, DEFAULT_HORIZON_MINUTES, ExpectationKind, FactType, FactValue, IncidentIdx, StepRef,
 };
 use super::resolve::{label_of, minutes_of, string_of};
-use super::{Checker, Kind, Ref, name_list};
+use super::{Checker, Kind, Ref, duplicate, name_list};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::suggest::Candidates;
@@ -86,12 +86,12 @@ impl<'a> Checker<'a> {
                     Local::Incident(_, span) => (Kind::Incident, span),
                     Local::Inject(span) => (Kind::Inject, span),
                 };
-                self.push(duplicate_local(
+                self.push(duplicate(
                     id,
                     first_kind,
                     first_span,
                     kind,
-                    &sc.id.name,
+                    Some(("scenario", &sc.id.name)),
                 ));
                 continue;
             }
@@ -584,34 +584,4 @@ struct Scope<'s, 'a> {
     scenario: &'s str,
     local: &'s HashMap<&'a str, Local>,
     incidents: &'s Candidates<'a>,
-}
-
-/// E0101 for a second incident or inject of one name in a scenario.
-fn duplicate_local(
-    id: &Ident,
-    first_kind: Kind,
-    first_span: Span,
-    kind: Kind,
-    scenario: &str,
-) -> Diagnostic {
-    let message = if first_kind == kind {
-        format!(
-            "{} `{}` is declared twice in scenario `{scenario}`",
-            kind.word(),
-            id.name
-        )
-    } else {
-        format!(
-            "`{}` is already declared in scenario `{scenario}` as {}",
-            id.name,
-            first_kind.with_article()
-        )
-    };
-    Diagnostic::error(Code::E0101, message, id.span)
-        .with_label("declared again here")
-        .with_secondary(
-            first_span,
-            format!("first declared here as {}", first_kind.with_article()),
-        )
-        .with_help("incidents and injects share one namespace per scenario: rename one of them")
 }

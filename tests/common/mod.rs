@@ -4,7 +4,10 @@
 // Each test crate uses some of them.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use muster::diagnostic::Diagnostic;
 use muster::source::{SourceFile, SourceMap};
@@ -104,4 +107,33 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Runs the `muster` binary in `dir` with `stdin` as its input, killing it
+/// if it has not finished within a minute: a hang is a failure, not a
+/// stuck test run.
+pub fn muster_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = stdin {
+        // A command that does not read its input closes the pipe early.
+        let _ = child.stdin.take().unwrap().write_all(bytes);
+    }
+    drop(child.stdin.take());
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("`muster {}` hung", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
