@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use muster::diagnostic::Diagnostic;
 use muster::source::{SourceFile, SourceMap};
@@ -127,13 +127,18 @@ pub fn muster_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
         let _ = child.stdin.take().unwrap().write_all(bytes);
     }
     drop(child.stdin.take());
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
+    // Read its output while waiting (a full pipe must not stall it), and
+    // give up after a minute.
+    let pid = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    match receiver.recv_timeout(Duration::from_secs(60)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
             panic!("`muster {}` hung", args.join(" "));
         }
-        std::thread::sleep(Duration::from_millis(20));
     }
-    child.wait_with_output().unwrap()
 }
