@@ -34,6 +34,67 @@ fn snapshot_all_formats(path: &Path, prefix: &str) {
         format!("{prefix}mermaid_lanes"),
         emit::mermaid::render(&plan, &lanes)
     );
+    insta::assert_snapshot!(format!("{prefix}dot_overview"), emit::dot::overview(&plan));
+    insta::assert_snapshot!(
+        format!("{prefix}mermaid_overview"),
+        emit::mermaid::overview(&plan)
+    );
+    if let Some(last) = plan.procedures.last() {
+        let one = emit::only_procedure(&plan, &last.id).unwrap();
+        assert_eq!(one.procedures.len(), 1);
+        insta::assert_snapshot!(format!("{prefix}dot_procedure"), emit::dot(&one));
+    }
+}
+
+/// Boxes show labels: actors by their label, with `notify`, `support` and
+/// the critical resource; times say they count from activation.
+#[test]
+fn diagrams_show_labels_notify_support_and_the_critical_resource() {
+    let plan =
+        plan_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/eu_crisis/main.muster"));
+    for text in [emit::dot(&plan), emit::mermaid(&plan)] {
+        assert!(text.contains("owner: Emergency Response Coordination Centre"));
+        assert!(!text.contains("owner: ercc"));
+        assert!(text.contains("notify: UCPM participating states"));
+        assert!(text.contains("support: European Commission, UCPM participating states"));
+        assert!(text.contains("critical resource"));
+        assert!(text.contains("from activation"));
+    }
+}
+
+#[test]
+fn build_flags_procedure_overview_and_svg() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_muster"));
+        command.current_dir(root).arg("build").args(args);
+        if let Some((k, v)) = env {
+            command.env(k, v);
+        }
+        command.output().unwrap()
+    };
+    let file = "examples/eu_crisis/main.muster";
+    let out = run(&[file, "--emit", "dot", "--procedure", "ipcr"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("subgraph \"cluster_procedure_").count(), 1);
+    let out = run(&[file, "--emit", "dot", "--procedure", "nope"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no procedure `nope`"));
+    let out = run(&[file, "--emit", "mermaid", "--overview"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("activates"));
+    let out = run(&[file, "--overview"], None);
+    assert_eq!(out.status.code(), Some(2));
+    // Without Graphviz, `--emit svg` says how to get it.
+    let out = run(
+        &[file, "--emit", "svg"],
+        Some(("MUSTER_DOT", "/nonexistent/dot")),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("install Graphviz"), "{stderr}");
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

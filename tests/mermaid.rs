@@ -78,6 +78,9 @@ fn mermaid_parses_every_diagram() {
             .unwrap();
             files.push(file);
         }
+        let file = dir.path().join(format!("{i}-overview.mmd"));
+        std::fs::write(&file, muster::emit::mermaid::overview(&plan)).unwrap();
+        files.push(file);
     }
     let (ok, output) = validate(&files);
     assert!(ok, "{output}");

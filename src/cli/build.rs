@@ -33,6 +33,12 @@ pub struct BuildArgs {
     /// Group each procedure's steps by owner (swimlanes) in diagrams
     #[arg(long)]
     pub lanes: bool,
+    /// Draw only the procedure ID (diagrams)
+    #[arg(long, value_name = "ID", conflicts_with = "overview")]
+    pub procedure: Option<String>,
+    /// Draw the overview: procedures and their `activates` edges (diagrams)
+    #[arg(long)]
+    pub overview: bool,
     /// The directory plan paths are relative to (default: FILE's directory)
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
@@ -48,6 +54,8 @@ pub enum Emit {
     Dot,
     /// A Mermaid flowchart
     Mermaid,
+    /// The Graphviz diagram rendered as SVG by Graphviz `dot`
+    Svg,
 }
 
 pub fn run(args: &BuildArgs) -> u8 {
@@ -106,12 +114,46 @@ pub fn run(args: &BuildArgs) -> u8 {
         return EXIT_FINDINGS;
     };
 
-    let format = match args.emit {
-        Emit::Json => emit::Format::Json,
-        Emit::Dot => emit::Format::Dot,
-        Emit::Mermaid => emit::Format::Mermaid,
+    let diagram = !matches!(args.emit, Emit::Json);
+    if !diagram && (args.procedure.is_some() || args.overview) {
+        eprintln!("error: `--procedure` and `--overview` apply to diagrams only");
+        eprintln!("help: add `--emit dot`, `--emit mermaid` or `--emit svg`");
+        return EXIT_USAGE;
+    }
+    let plan = match &args.procedure {
+        None => plan,
+        Some(id) => match emit::only_procedure(&plan, id) {
+            Some(one) => one,
+            None => {
+                eprintln!("error: the handbook has no procedure `{}`", printable(id));
+                let ids: Vec<&str> = plan.procedures.iter().map(|p| p.id.as_str()).collect();
+                eprintln!("help: its procedures are: {}", printable(&ids.join(", ")));
+                return EXIT_USAGE;
+            }
+        },
     };
-    let text = emit::emit(&plan, format, &emit::Options { lanes: args.lanes });
+    let options = emit::Options { lanes: args.lanes };
+    let text = match args.emit {
+        Emit::Json => emit::json(&plan),
+        Emit::Mermaid if args.overview => emit::mermaid::overview(&plan),
+        Emit::Mermaid => emit::mermaid::render(&plan, &options),
+        Emit::Dot | Emit::Svg if args.overview => emit::dot::overview(&plan),
+        Emit::Dot | Emit::Svg => emit::dot::render(&plan, &options),
+    };
+    let text = if args.emit == Emit::Svg {
+        match render_svg(&text) {
+            Ok(svg) => svg,
+            Err(message) => {
+                eprintln!("error: cannot render SVG: {message}");
+                eprintln!(
+                    "help: install Graphviz (`apt-get install graphviz`, `brew install graphviz`, https://graphviz.org/download/), or write `--emit dot` and render it elsewhere"
+                );
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        text
+    };
 
     let destination = match &args.output {
         None => Destination::Stdout,
@@ -164,6 +206,7 @@ fn rebuild_command(args: &BuildArgs, out: &Path) -> String {
         Emit::Json => "json",
         Emit::Dot => "dot",
         Emit::Mermaid => "mermaid",
+        Emit::Svg => "svg",
     };
     let mut command = format!(
         "muster build {} --emit {emit}",
@@ -171,6 +214,12 @@ fn rebuild_command(args: &BuildArgs, out: &Path) -> String {
     );
     if args.lanes {
         command.push_str(" --lanes");
+    }
+    if let Some(id) = &args.procedure {
+        command.push_str(&format!(" --procedure {}", shell_quote(id)));
+    }
+    if args.overview {
+        command.push_str(" --overview");
     }
     if let Some(root) = &args.root {
         command.push_str(&format!(
@@ -180,6 +229,42 @@ fn rebuild_command(args: &BuildArgs, out: &Path) -> String {
     }
     command.push_str(&format!(" -o {}", shell_quote(&out.display().to_string())));
     command
+}
+
+/// Renders DOT text as SVG with Graphviz `dot -Tsvg` (the program named by
+/// `MUSTER_DOT`, default `dot`, found on the `PATH`); what went wrong, in
+/// words, when it is missing or fails.
+fn render_svg(dot_text: &str) -> Result<String, String> {
+    use std::process::{Command, Stdio};
+    let program = std::env::var_os("MUSTER_DOT").unwrap_or_else(|| "dot".into());
+    let shown = printable(&program.to_string_lossy()).into_owned();
+    let mut child = Command::new(&program)
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("Graphviz `{shown}` could not be run: {}", io_reason(&e)))?;
+    // Feed the input on a thread, so that a full output pipe cannot block.
+    let input = child.stdin.take();
+    let bytes = dot_text.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        if let Some(mut stdin) = input {
+            let _ = stdin.write_all(&bytes);
+        }
+    });
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("Graphviz `{shown}` failed: {}", io_reason(&e)))?;
+    let _ = writer.join();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "Graphviz `{shown}` failed: {}",
+            printable(stderr.trim())
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|_| format!("Graphviz `{shown}` wrote no valid UTF-8"))
 }
 
 /// How many lines of a drift diff are shown at most.

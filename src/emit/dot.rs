@@ -44,13 +44,15 @@ fn step_node(procedure: &str, step: &str) -> String {
     quote(&format!("step {procedure}.{step}"))
 }
 
-fn resource_node(resource: &str) -> String {
-    quote(&format!("resource {resource}"))
+/// A resource is drawn once in each procedure that uses it.
+fn resource_node(procedure: &str, resource: &str) -> String {
+    quote(&format!("resource {procedure}.{resource}"))
 }
 
-/// Renders a plan as a DOT digraph.
-pub fn render(plan: &Plan, options: &Options) -> String {
-    let mut out = String::new();
+/// `stretch`: several procedures are stacked, and a long one would still
+/// make a strip; the drawing is then spread to 16:9 (`ratio`, which moves
+/// nodes apart without scaling text), the shape of a slide.
+fn header(out: &mut String, plan: &Plan, stretch: bool) {
     let title = plan
         .handbook
         .as_ref()
@@ -58,34 +60,70 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     let _ = writeln!(out, "digraph muster {{");
     let _ = writeln!(
         out,
-        "  graph [label={}, labelloc=t, fontname=\"Helvetica\", rankdir=LR, compound=true, newrank=true];",
-        quote(&title)
+        "  graph [label={}, labelloc=t, fontname=\"Helvetica\", rankdir=LR, compound=true, newrank=true, nodesep=0.25, ranksep=0.35{}];",
+        quote(&title),
+        if stretch { ", ratio=0.5625" } else { "" }
     );
     let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=10];");
     let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];");
+}
 
-    let actors = super::actor_index(plan, options);
+/// Renders a plan as a DOT digraph. Procedures are stacked from top to
+/// bottom (the `activates` edges between them do not constrain the
+/// layout), so that a handbook of several procedures gives a picture
+/// about as wide as a slide rather than one long strip.
+pub fn render(plan: &Plan, options: &Options) -> String {
+    let mut out = String::new();
+    header(&mut out, plan, plan.procedures.len() > 1);
+    let names = super::Names::new(plan);
+    let resources = super::first_index(&plan.resources, |r| r.id.as_str());
     for (index, procedure) in plan.procedures.iter().enumerate() {
-        write_procedure(&mut out, plan, &actors, index, procedure, options);
-    }
-
-    if !plan.resources.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "  // Resources");
-    }
-    for resource in &plan.resources {
-        let label = super::resource_text(resource);
-        let _ = writeln!(
-            out,
-            "  {} [shape=cylinder, style=filled, fillcolor=\"#fff4d6\", label={}];",
-            resource_node(&resource.id),
-            quote(&label)
+        write_procedure(
+            &mut out, plan, &names, &resources, index, procedure, options,
         );
     }
-
-    write_resource_edges(&mut out, plan);
     write_activation_edges(&mut out, plan);
     write_legend(&mut out);
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// The overview (`--overview`): one box per procedure, with its title and
+/// triggers, and the `activates` edges between them, labelled with the
+/// step that activates.
+pub fn overview(plan: &Plan) -> String {
+    let mut out = String::new();
+    header(&mut out, plan, false);
+    let names = super::Names::new(plan);
+    let _ = writeln!(out);
+    for (index, procedure) in plan.procedures.iter().enumerate() {
+        let mut text = super::procedure_title(&names, procedure);
+        for trigger in &procedure.triggers {
+            let _ = write!(text, "\nwhen {}", trigger.condition);
+        }
+        let _ = writeln!(
+            out,
+            "  {} [shape=box, style=\"rounded,filled\", fillcolor=\"#f5f5f5\", label={}];",
+            quote(&format!("procedure {index}")),
+            quote(&text)
+        );
+    }
+    let procedures = super::first_index(&plan.procedures, |q| q.id.as_str());
+    for (index, procedure) in plan.procedures.iter().enumerate() {
+        for step in &procedure.steps {
+            for target in &step.activates {
+                if let Some(q) = procedures.get(target.as_str()) {
+                    let _ = writeln!(
+                        out,
+                        "  {} -> {} [style=bold, color=\"#6a0dad\", label={}];",
+                        quote(&format!("procedure {index}")),
+                        quote(&format!("procedure {q}")),
+                        quote(&format!("activates\n({})", step.label))
+                    );
+                }
+            }
+        }
+    }
     let _ = writeln!(out, "}}");
     out
 }
@@ -93,7 +131,8 @@ pub fn render(plan: &Plan, options: &Options) -> String {
 fn write_procedure(
     out: &mut String,
     plan: &Plan,
-    actors: &HashMap<&str, usize>,
+    names: &super::Names,
+    resources: &HashMap<&str, usize>,
     index: usize,
     procedure: &Procedure,
     options: &Options,
@@ -105,17 +144,37 @@ fn write_procedure(
         "  subgraph {} {{",
         quote(&format!("cluster_procedure_{index}"))
     );
-    let title = super::procedure_title(procedure);
+    let title = super::procedure_title(names, procedure);
     let _ = writeln!(out, "    label={};", quote(&title));
-    let _ = writeln!(out, "    style=\"rounded\"; color=\"#555555\";");
+    let _ = writeln!(
+        out,
+        "    labelloc=t; labeljust=l; style=\"rounded\"; color=\"#555555\";"
+    );
 
     for trigger in &procedure.triggers {
-        let label = super::trigger_text(trigger);
+        let label = super::trigger_text(names, trigger);
         let _ = writeln!(
             out,
             "    {} [shape=hexagon, style=filled, fillcolor=\"#e6f0ff\", label={}];",
             trigger_node(p, &trigger.id),
             quote(&label)
+        );
+    }
+    for r in super::used_resources(plan, resources, procedure) {
+        let Some(resource) = plan.resources.get(r) else {
+            continue;
+        };
+        let critical = procedure.critical_resource.as_deref() == Some(resource.id.as_str());
+        let style = if critical {
+            "style=\"filled,bold\", fillcolor=\"#fff4d6\", color=\"#c00000\""
+        } else {
+            "style=filled, fillcolor=\"#fff4d6\""
+        };
+        let _ = writeln!(
+            out,
+            "    {} [shape=cylinder, {style}, label={}];",
+            resource_node(p, &resource.id),
+            quote(&super::resource_text(names, resource, critical))
         );
     }
 
@@ -130,11 +189,11 @@ fn write_procedure(
             out,
             "{indent}{} [shape=box, {style}, label={}];",
             step_node(p, &step.id),
-            quote(&super::step_text(step))
+            quote(&super::step_text(names, step))
         );
     };
     if options.lanes {
-        for (lane, (label, steps)) in super::lanes(plan, actors, procedure).iter().enumerate() {
+        for (lane, (label, steps)) in super::lanes(names, procedure).iter().enumerate() {
             let _ = writeln!(
                 out,
                 "    subgraph {} {{",
@@ -142,11 +201,13 @@ fn write_procedure(
             );
             let _ = writeln!(
                 out,
-                "      label={}; style=\"dashed\"; color=\"#999999\";",
+                "      label={}; labeljust=l; style=\"dashed\"; color=\"#999999\";",
                 quote(label)
             );
             for &s in steps {
-                write_step(out, &procedure.steps[s], "      ");
+                if let Some(step) = procedure.steps.get(s) {
+                    write_step(out, step, "      ");
+                }
             }
             let _ = writeln!(out, "    }}");
         }
@@ -186,49 +247,30 @@ fn write_procedure(
             );
         }
     }
+    // What mobilises and requires each resource, inside the procedure.
+    for trigger in &procedure.triggers {
+        for m in &trigger.resources {
+            let _ = writeln!(
+                out,
+                "    {} -> {} [style=dashed, arrowhead=none, color=\"#b8860b\", label={}];",
+                resource_node(p, &m.resource),
+                trigger_node(p, &trigger.id),
+                quote(&amount_text(m.amount, m.unit.as_deref()))
+            );
+        }
+    }
+    for step in &procedure.steps {
+        for r in &step.requires {
+            let _ = writeln!(
+                out,
+                "    {} -> {} [style=dashed, color=\"#b8860b\", label={}];",
+                resource_node(p, &r.resource),
+                step_node(p, &step.id),
+                quote(&amount_text(r.amount, r.unit.as_deref()))
+            );
+        }
+    }
     let _ = writeln!(out, "  }}");
-}
-
-fn write_resource_edges(out: &mut String, plan: &Plan) {
-    // (resource, node, amount, whether the node only mobilises it)
-    let mut edges: Vec<(&str, String, String, bool)> = Vec::new();
-    for procedure in &plan.procedures {
-        for trigger in &procedure.triggers {
-            for m in &trigger.resources {
-                let node = trigger_node(&procedure.id, &trigger.id);
-                edges.push((
-                    &m.resource,
-                    node,
-                    amount_text(m.amount, m.unit.as_deref()),
-                    true,
-                ));
-            }
-        }
-        for step in &procedure.steps {
-            for r in &step.requires {
-                let node = step_node(&procedure.id, &step.id);
-                edges.push((
-                    &r.resource,
-                    node,
-                    amount_text(r.amount, r.unit.as_deref()),
-                    false,
-                ));
-            }
-        }
-    }
-    if !edges.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "  // What mobilises and requires each resource");
-    }
-    for (resource, node, amount, mobilises) in edges {
-        let head = if mobilises { ", arrowhead=none" } else { "" };
-        let _ = writeln!(
-            out,
-            "  {} -> {node} [style=dashed{head}, color=\"#b8860b\", label={}];",
-            resource_node(resource),
-            quote(&amount)
-        );
-    }
 }
 
 fn amount_text(amount: Option<u32>, unit: Option<&str>) -> String {
@@ -252,7 +294,9 @@ fn write_activation_edges(out: &mut String, plan: &Plan) {
                     continue;
                 };
                 // An edge to a node of the target cluster, clipped at the
-                // cluster's border.
+                // cluster's border. It does not constrain the layout (so
+                // procedures stack) and carries no label (which Graphviz
+                // would place over cluster titles): the legend names it.
                 let head = match (other.triggers.first(), other.steps.first()) {
                     (Some(t), _) => trigger_node(&other.id, &t.id),
                     (None, Some(s)) => step_node(&other.id, &s.id),
@@ -265,7 +309,7 @@ fn write_activation_edges(out: &mut String, plan: &Plan) {
                 }
                 let _ = writeln!(
                     out,
-                    "  {} -> {head} [lhead={}, style=bold, color=\"#6a0dad\", label=\"activates\"];",
+                    "  {} -> {head} [lhead={}, constraint=false, style=bold, color=\"#6a0dad\"];",
                     step_node(&procedure.id, &step.id),
                     quote(&format!("cluster_procedure_{index}"))
                 );
@@ -277,14 +321,17 @@ fn write_activation_edges(out: &mut String, plan: &Plan) {
 fn write_legend(out: &mut String) {
     let _ = writeln!(out);
     let _ = writeln!(out, "  subgraph \"cluster_legend\" {{");
-    let _ = writeln!(out, "    label=\"Legend\"; style=\"dotted\"; fontsize=10;");
+    let _ = writeln!(
+        out,
+        "    label=\"Legend (times count from the procedure's activation)\"; labeljust=l; style=\"dotted\"; fontsize=10;"
+    );
     let _ = writeln!(
         out,
         "    \"legend trigger\" [shape=hexagon, style=filled, fillcolor=\"#e6f0ff\", label=\"trigger\\nwhen condition\\nlead\"];"
     );
     let _ = writeln!(
         out,
-        "    \"legend step\" [shape=box, style=\"rounded,filled\", fillcolor=\"#f5f5f5\", label=\"step\\nowner\\nstart → finish\"];"
+        "    \"legend step\" [shape=box, style=\"rounded,filled\", fillcolor=\"#f5f5f5\", label=\"step\\n(id)\\nowner\\nstart → finish from activation\\nnotify\"];"
     );
     let _ = writeln!(
         out,
@@ -292,7 +339,11 @@ fn write_legend(out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "    \"legend resource\" [shape=cylinder, style=filled, fillcolor=\"#fff4d6\", label=\"resource\"];"
+        "    \"legend resource\" [shape=cylinder, style=filled, fillcolor=\"#fff4d6\", label=\"resource\\n(critical: red border)\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend procedure\" [shape=box, style=\"rounded\", color=\"#555555\", label=\"another procedure\"];"
     );
     let _ = writeln!(
         out,
@@ -305,6 +356,10 @@ fn write_legend(out: &mut String) {
     let _ = writeln!(
         out,
         "    \"legend resource\" -> \"legend step\" [style=dashed, color=\"#b8860b\", label=\"requires\"];"
+    );
+    let _ = writeln!(
+        out,
+        "    \"legend critical\" -> \"legend procedure\" [style=bold, color=\"#6a0dad\", label=\"activates\"];"
     );
     let _ = writeln!(out, "  }}");
 }

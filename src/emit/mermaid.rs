@@ -68,8 +68,11 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     // Lookups only: output follows the order of the plan's lists.
     let resource_index = super::first_index(&plan.resources, |r| r.id.as_str());
     let procedure_index = super::first_index(&plan.procedures, |q| q.id.as_str());
-    let actor_index = super::actor_index(plan, options);
-    let resource_id = |r: &str| resource_index.get(r).map(|i| format!("R{i}"));
+    let names = super::Names::new(plan);
+    // A resource is drawn once in each procedure that uses it: `R0_2` is
+    // resource 2 in procedure 0.
+    let mut resource_nodes: Vec<String> = Vec::new();
+    let mut critical_resources: Vec<String> = Vec::new();
     let mut critical_nodes: Vec<String> = Vec::new();
     // Whether each step of each procedure is critical, by index.
     let mut is_critical: Vec<Vec<bool>> = Vec::with_capacity(plan.procedures.len());
@@ -81,29 +84,46 @@ pub fn render(plan: &Plan, options: &Options) -> String {
         let critical = super::critical_steps(procedure);
         let critical_edges = super::critical_edges(procedure);
         let mut critical_here = vec![false; procedure.steps.len()];
-        let title = super::procedure_title(procedure);
+        let resource_id = |r: &str| resource_index.get(r).map(|i| format!("R{p}_{i}"));
+        let title = super::procedure_title(&names, procedure);
         let _ = writeln!(out, "  subgraph P{p}[{}]", label(&title));
         for (t, trigger) in procedure.triggers.iter().enumerate() {
-            let text = super::trigger_text(trigger);
+            let text = super::trigger_text(&names, trigger);
             let _ = writeln!(out, "    T{p}_{t}{{{{{}}}}}", label(&text));
         }
         let write_step = |out: &mut String, s: usize, step: &Step, indent: &str| {
-            let _ = writeln!(out, "{indent}S{p}_{s}({})", label(&super::step_text(step)));
+            let _ = writeln!(
+                out,
+                "{indent}S{p}_{s}({})",
+                label(&super::step_text(&names, step))
+            );
         };
         if options.lanes {
-            for (lane, (owner, steps)) in super::lanes(plan, &actor_index, procedure)
-                .iter()
-                .enumerate()
-            {
+            for (lane, (owner, steps)) in super::lanes(&names, procedure).iter().enumerate() {
                 let _ = writeln!(out, "    subgraph L{p}_{lane}[{}]", label(owner));
                 for &s in steps {
-                    write_step(&mut out, s, &procedure.steps[s], "      ");
+                    if let Some(step) = procedure.steps.get(s) {
+                        write_step(&mut out, s, step, "      ");
+                    }
                 }
                 let _ = writeln!(out, "    end");
             }
         } else {
             for (s, step) in procedure.steps.iter().enumerate() {
                 write_step(&mut out, s, step, "    ");
+            }
+        }
+        for r in super::used_resources(plan, &resource_index, procedure) {
+            let Some(resource) = plan.resources.get(r) else {
+                continue;
+            };
+            let critical = procedure.critical_resource.as_deref() == Some(resource.id.as_str());
+            let text = super::resource_text(&names, resource, critical);
+            let _ = writeln!(out, "    R{p}_{r}[({})]", label(&text));
+            if critical {
+                critical_resources.push(format!("R{p}_{r}"));
+            } else {
+                resource_nodes.push(format!("R{p}_{r}"));
             }
         }
         let _ = writeln!(out, "  end");
@@ -156,11 +176,6 @@ pub fn render(plan: &Plan, options: &Options) -> String {
         is_critical.push(critical_here);
     }
 
-    for (r, resource) in plan.resources.iter().enumerate() {
-        let text = super::resource_text(resource);
-        let _ = writeln!(out, "  R{r}[({})]", label(&text));
-    }
-
     for link in &links {
         let _ = writeln!(out, "  {link}");
     }
@@ -170,6 +185,11 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     let _ = writeln!(out, "    LT{{{{\"trigger\"}}}} --> LS(\"step\")");
     let _ = writeln!(out, "    LS ==> LC(\"critical step\")");
     let _ = writeln!(out, "    LR[(\"resource\")] -.-> LS");
+    let _ = writeln!(out, "    LC -- activates --> LP[\"another procedure\"]");
+    let _ = writeln!(
+        out,
+        "    LN[\"times count from the procedure's activation\"]"
+    );
     let _ = writeln!(out, "  end");
 
     let _ = writeln!(out, "  classDef trigger fill:#e6f0ff,stroke:#3366cc");
@@ -192,12 +212,54 @@ pub fn render(plan: &Plan, options: &Options) -> String {
     }
     critical_nodes.insert(0, "LC".to_owned());
     let resources: Vec<String> = std::iter::once("LR".to_owned())
-        .chain((0..plan.resources.len()).map(|r| format!("R{r}")))
+        .chain(resource_nodes)
         .collect();
     let _ = writeln!(out, "  class {} trigger", triggers.join(","));
     let _ = writeln!(out, "  class {} step", steps.join(","));
     let _ = writeln!(out, "  class {} critical", critical_nodes.join(","));
     let _ = writeln!(out, "  class {} resource", resources.join(","));
+    if !critical_resources.is_empty() {
+        let _ = writeln!(
+            out,
+            "  classDef critical_resource fill:#fff4d6,stroke:#c00000,stroke-width:3px"
+        );
+        let _ = writeln!(
+            out,
+            "  class {} critical_resource",
+            critical_resources.join(",")
+        );
+    }
+    out
+}
+
+/// The overview (`--overview`): one node per procedure, with its title and
+/// triggers, and the `activates` links between them, labelled with the
+/// step that activates.
+pub fn overview(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "flowchart LR");
+    if let Some(h) = &plan.handbook {
+        let _ = writeln!(out, "  %% {}", comment(&h.title));
+    }
+    let names = super::Names::new(plan);
+    for (p, procedure) in plan.procedures.iter().enumerate() {
+        let mut text = super::procedure_title(&names, procedure);
+        for trigger in &procedure.triggers {
+            let _ = write!(text, "\nwhen {}", trigger.condition);
+        }
+        let _ = writeln!(out, "  P{p}({})", label(&text));
+    }
+    let procedure_index = super::first_index(&plan.procedures, |q| q.id.as_str());
+    for (p, procedure) in plan.procedures.iter().enumerate() {
+        for step in &procedure.steps {
+            for target in &step.activates {
+                if let Some(q) = procedure_index.get(target.as_str()) {
+                    let text = format!("activates ({})", step.label);
+                    let _ = writeln!(out, "  P{p} ==>|{}| P{q}", label(&text));
+                }
+            }
+        }
+    }
     out
 }
 

@@ -53,38 +53,76 @@ pub fn emit(plan: &Plan, format: Format, options: &Options) -> String {
 }
 
 // The text of the diagrams' nodes, shared by DOT and Mermaid (each escapes
-// it its own way). Lines are separated by `\n`.
+// it its own way). Lines are separated by `\n`. People read labels, so
+// actors are shown by their label; ids come second, where they help to
+// find the declaration.
 
-/// A procedure's cluster title: label, id, duration and lead.
-fn procedure_title(procedure: &Procedure) -> String {
+/// The labels of actors, looked up by id.
+struct Names<'a> {
+    plan: &'a Plan,
+    actors: HashMap<&'a str, usize>,
+}
+
+impl<'a> Names<'a> {
+    fn new(plan: &'a Plan) -> Self {
+        Names {
+            plan,
+            actors: first_index(&plan.actors, |a| a.id.as_str()),
+        }
+    }
+
+    /// The label of actor `id`, or `id` when it has none.
+    fn actor<'b>(&'b self, id: &'b str) -> &'b str {
+        self.actors
+            .get(id)
+            .and_then(|&a| self.plan.actors.get(a))
+            .map_or(id, |a| a.label.as_str())
+    }
+
+    fn actors(&self, ids: &[String]) -> String {
+        let names: Vec<&str> = ids.iter().map(|id| self.actor(id)).collect();
+        names.join(", ")
+    }
+}
+
+/// A procedure's cluster title: label, then id, duration (times in the
+/// procedure count from its activation, not from the start of the
+/// crisis), lead and support.
+fn procedure_title(names: &Names, procedure: &Procedure) -> String {
     let mut title = procedure.label.clone();
     let _ = write!(
         title,
-        "\n{} · {}",
+        "\n{} · {} from activation",
         procedure.id,
         format_minutes(procedure.duration_minutes)
     );
     if let Some(lead) = &procedure.lead {
-        let _ = write!(title, " · lead: {lead}");
+        let _ = write!(title, " · lead: {}", names.actor(lead));
+    }
+    if !procedure.support.is_empty() {
+        let _ = write!(title, "\nsupport: {}", names.actors(&procedure.support));
     }
     title
 }
 
 /// A trigger: label, condition and leader.
-fn trigger_text(trigger: &Trigger) -> String {
+fn trigger_text(names: &Names, trigger: &Trigger) -> String {
     format!(
         "{}\nwhen {}\nlead: {}",
-        trigger.label, trigger.condition, trigger.lead
+        trigger.label,
+        trigger.condition,
+        names.actor(&trigger.lead)
     )
 }
 
-/// A step: label (and id when they differ), owner, times, decision.
-fn step_text(step: &Step) -> String {
+/// A step: label (and id when they differ), owner, times from activation,
+/// deadline, decision and whom it notifies.
+fn step_text(names: &Names, step: &Step) -> String {
     let mut text = step.label.clone();
     if step.label != step.id {
         let _ = write!(text, "\n({})", step.id);
     }
-    let _ = write!(text, "\nowner: {}", step.owner);
+    let _ = write!(text, "\nowner: {}", names.actor(&step.owner));
     let _ = write!(
         text,
         "\n{} → {}",
@@ -97,11 +135,15 @@ fn step_text(step: &Step) -> String {
     if let Some(decision) = &step.decision {
         let _ = write!(text, "\ndecision: {decision}");
     }
+    if !step.notify.is_empty() {
+        let _ = write!(text, "\nnotify: {}", names.actors(&step.notify));
+    }
     text
 }
 
-/// A resource: label, capacity, readiness and provider.
-fn resource_text(resource: &Resource) -> String {
+/// A resource: label, capacity, readiness, provider, and whether it is
+/// the procedure's critical resource.
+fn resource_text(names: &Names, resource: &Resource, critical: bool) -> String {
     let mut text = resource.label.clone();
     if let Some(capacity) = &resource.capacity {
         let _ = write!(text, "\n{} {}", capacity.amount, capacity.unit);
@@ -113,8 +155,54 @@ fn resource_text(resource: &Resource) -> String {
             format_minutes(u64::from(resource.ready_minutes))
         );
     }
-    let _ = write!(text, "\nprovider: {}", resource.provider);
+    let _ = write!(text, "\nprovider: {}", names.actor(&resource.provider));
+    if critical {
+        text.push_str("\ncritical resource");
+    }
     text
+}
+
+/// The resources a procedure mobilises or requires, as indexes into
+/// `plan.resources`, in the order they are first used (triggers, then
+/// steps). Each procedure draws its own copy of a resource it uses, so no
+/// edge leaves a procedure's box.
+fn used_resources(
+    plan: &Plan,
+    resources: &HashMap<&str, usize>,
+    procedure: &Procedure,
+) -> Vec<usize> {
+    let mut used = Vec::new();
+    // Lookups only.
+    let mut seen: HashSet<usize> = HashSet::new();
+    let ids = procedure
+        .triggers
+        .iter()
+        .flat_map(|t| t.resources.iter().map(|m| m.resource.as_str()))
+        .chain(
+            procedure
+                .steps
+                .iter()
+                .flat_map(|s| s.requires.iter().map(|r| r.resource.as_str())),
+        );
+    for id in ids {
+        if let Some(&r) = resources.get(id)
+            && r < plan.resources.len()
+            && seen.insert(r)
+        {
+            used.push(r);
+        }
+    }
+    used
+}
+
+/// The plan restricted to the procedure `id` (`--procedure`), or `None`
+/// when the plan has no such procedure. `activates` edges to the other
+/// procedures are not drawn in it.
+pub fn only_procedure(plan: &Plan, id: &str) -> Option<Plan> {
+    let procedure = plan.procedures.iter().find(|p| p.id == id)?;
+    let mut one = plan.clone();
+    one.procedures = vec![procedure.clone()];
+    Some(one)
 }
 
 /// The index of the first item of `items` with each key, for lookups only:
@@ -143,24 +231,9 @@ fn critical_edges(procedure: &Procedure) -> HashSet<(&str, &str)> {
         .collect()
 }
 
-/// The index of each actor id in `plan.actors`, for [`lanes`]; empty
-/// when the diagram has no lanes.
-fn actor_index<'a>(plan: &'a Plan, options: &Options) -> HashMap<&'a str, usize> {
-    if options.lanes {
-        first_index(&plan.actors, |a| a.id.as_str())
-    } else {
-        HashMap::new()
-    }
-}
-
 /// The swimlanes of a procedure: one per owner, in the order owners first
-/// appear, with the owner's label (looked up in `actors`, the
-/// [`actor_index`] of `plan`) and the indexes of its steps.
-fn lanes(
-    plan: &Plan,
-    actors: &HashMap<&str, usize>,
-    procedure: &Procedure,
-) -> Vec<(String, Vec<usize>)> {
+/// appear, with the owner's label and the indexes of its steps.
+fn lanes(names: &Names, procedure: &Procedure) -> Vec<(String, Vec<usize>)> {
     let mut lanes: Vec<(&str, Vec<usize>)> = Vec::new();
     // The lane of each owner, for lookups only.
     let mut lane_of: HashMap<&str, usize> = HashMap::new();
@@ -178,13 +251,7 @@ fn lanes(
     }
     lanes
         .into_iter()
-        .map(|(owner, steps)| {
-            let label = actors
-                .get(owner)
-                .and_then(|&a| plan.actors.get(a))
-                .map_or_else(|| owner.to_owned(), |a| a.label.clone());
-            (label, steps)
-        })
+        .map(|(owner, steps)| (names.actor(owner).to_owned(), steps))
         .collect()
 }
 
