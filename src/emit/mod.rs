@@ -132,6 +132,9 @@ fn step_text(names: &Names, step: &Step) -> String {
     if let Some(within) = step.within_minutes {
         let _ = write!(text, ", within {}", format_minutes(u64::from(within)));
     }
+    if let Some(range) = &step.takes_range {
+        let _ = write!(text, "\ntakes {}", range_text(range));
+    }
     if let Some(decision) = &step.decision {
         let _ = write!(text, "\ndecision: {decision}");
     }
@@ -141,6 +144,15 @@ fn step_text(names: &Names, step: &Step) -> String {
     text
 }
 
+/// A range as written, with an en dash: `1d–3d`, `1d–2d–5d`.
+fn range_text(range: &crate::plan::DurationRange) -> String {
+    let d = |m: u32| format_minutes(u64::from(m));
+    match range.mode {
+        Some(mode) => format!("{}–{}–{}", d(range.min), d(mode), d(range.max)),
+        None => format!("{}–{}", d(range.min), d(range.max)),
+    }
+}
+
 /// A resource: label, capacity, readiness, provider, and whether it is
 /// the procedure's critical resource.
 fn resource_text(names: &Names, resource: &Resource, critical: bool) -> String {
@@ -148,12 +160,18 @@ fn resource_text(names: &Names, resource: &Resource, critical: bool) -> String {
     if let Some(capacity) = &resource.capacity {
         let _ = write!(text, "\n{} {}", capacity.amount, capacity.unit);
     }
-    if resource.ready_minutes > 0 {
-        let _ = write!(
-            text,
-            "\nready {}",
-            format_minutes(u64::from(resource.ready_minutes))
-        );
+    match &resource.ready_range {
+        Some(range) => {
+            let _ = write!(text, "\nready {}", range_text(range));
+        }
+        None if resource.ready_minutes > 0 => {
+            let _ = write!(
+                text,
+                "\nready {}",
+                format_minutes(u64::from(resource.ready_minutes))
+            );
+        }
+        None => {}
     }
     let _ = write!(text, "\nprovider: {}", names.actor(&resource.provider));
     if critical {
