@@ -2,9 +2,11 @@
 //! code and byte spans; the writers in this module (`human` via ariadne,
 //! `json`, `github`) turn them into text. Only the CLI prints that text.
 
+mod concise;
 mod github;
 mod human;
 mod json;
+mod sarif;
 
 use std::borrow::Cow;
 
@@ -12,9 +14,11 @@ use serde::Serialize;
 
 use crate::source::Span;
 
+pub use concise::write_concise;
 pub use github::write_github;
 pub use human::{HumanOptions, write_human};
 pub use json::write_json;
+pub use sarif::{help_text, write_sarif};
 
 /// Whether `c` could act on a terminal or a log, or hide what a line says:
 /// control characters (C0, DEL, C1, which include line breaks and escape
