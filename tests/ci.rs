@@ -311,3 +311,34 @@ fn colour_is_decided_as_for_clap() {
     let out = run(dir.path(), &["check", "--color=always", "w.muster"], &[]);
     assert!(stdout(&out).contains('\u{1b}'));
 }
+
+#[test]
+fn the_diagnostics_schema_is_committed_current_and_reports_validate() {
+    let out = muster(repo(), &["schema", "--diagnostics"]);
+    let committed = std::fs::read_to_string(repo().join("docs/diagnostics.schema.json")).unwrap();
+    assert_eq!(
+        stdout(&out),
+        committed,
+        "run `muster schema --diagnostics > docs/diagnostics.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(schema["$id"], muster::diagnostic::DIAGNOSTICS_SCHEMA_ID);
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for fixture in [
+        "tests/ui/check/several_independent_errors.muster",
+        "examples/art42_7.muster",
+    ] {
+        let out = muster(repo(), &["check", "--format", "json", fixture]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{fixture}: {errors:?}");
+    }
+    let plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/plan.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(plan["$id"], "urn:muster-handbook:schema:plan:1");
+}

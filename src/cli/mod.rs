@@ -70,7 +70,11 @@ pub enum Command {
     #[command(after_help = "Example:\n  muster explain E0201")]
     Explain(explain::ExplainArgs),
     /// Print the JSON Schema (draft 2020-12) of the JSON plan
-    Schema,
+    Schema {
+        /// Print the schema of `--format json` diagnostics instead
+        #[arg(long)]
+        diagnostics: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell)
     #[command(after_help = "Example:\n  muster completions bash > /etc/bash_completion.d/muster")]
     Completions {
@@ -169,8 +173,12 @@ pub fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
-        Command::Schema => {
-            print!("{}", crate::plan::schema());
+        Command::Schema { diagnostics } => {
+            if diagnostics {
+                print!("{}", diagnostic::diagnostics_schema());
+            } else {
+                print!("{}", crate::plan::schema());
+            }
             EXIT_OK
         }
         Command::Explain(args) => explain::run(&args),

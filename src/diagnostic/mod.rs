@@ -7,6 +7,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+mod schema;
 
 use std::borrow::Cow;
 
@@ -19,6 +20,7 @@ pub use github::write_github;
 pub use human::{HumanOptions, write_human};
 pub use json::write_json;
 pub use sarif::{help_text, write_sarif};
+pub use schema::{DIAGNOSTICS_SCHEMA_ID, diagnostics_schema};
 
 /// Whether `c` could act on a terminal or a log, or hide what a line says:
 /// control characters (C0, DEL, C1, which include line breaks and escape
