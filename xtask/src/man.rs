@@ -24,7 +24,16 @@ pub fn page() -> Result<Vec<u8>, String> {
         man.render_options_section(&mut out)
             .map_err(|e| e.to_string())?;
     }
-    Ok(out)
+    // No line ends in spaces (the repository's tidy rule; roff ignores them).
+    let text = String::from_utf8_lossy(&out);
+    let mut tidy: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    if tidy.is_empty() {
+        tidy.push('\n');
+    }
+    Ok(tidy.into_bytes())
 }
 
 pub fn run(check: bool) -> Result<(), String> {
