@@ -342,3 +342,29 @@ fn the_diagnostics_schema_is_committed_current_and_reports_validate() {
     .unwrap();
     assert_eq!(plan["$id"], "urn:muster-handbook:schema:plan:1");
 }
+
+#[test]
+fn concise_and_sarif_print_nothing_a_handbook_could_act_with() {
+    use std::io::Write;
+    let input = "use \"x\\n::error file=README.md::forged \u{1b}[2J \u{202e}\"\n";
+    for format in ["concise", "sarif"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+            .args(["check", "--format", format, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        let out = child.wait_with_output().unwrap();
+        let text = stdout(&out);
+        assert!(text.contains("forged"), "{format}: {text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{format}: {text}"
+        );
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("::")),
+            "{format}: {text}"
+        );
+    }
+}
