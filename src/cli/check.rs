@@ -154,6 +154,14 @@ fn groups(
                 }),
             }
         };
+    // Each root is walked once, however many of its files are named.
+    let mut walked: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut walk_root = |r: &Path, failed: &mut bool| {
+        walked
+            .entry(canonical(r))
+            .or_insert_with(|| walk(r, failed))
+            .clone()
+    };
     let mut stdin = false;
     for input in inputs {
         if input.as_os_str() == "-" {
@@ -181,7 +189,7 @@ fn groups(
                     let targets = files.iter().map(|f| canonical(f)).collect();
                     let mut universe: Vec<(PathBuf, bool)> =
                         files.into_iter().map(|f| (f, true)).collect();
-                    universe.extend(walk(&r, failed).into_iter().map(|f| (f, true)));
+                    universe.extend(walk_root(&r, failed).into_iter().map(|f| (f, true)));
                     add(r, dedup(universe), Some(targets));
                 }
                 _ => add(
@@ -195,7 +203,7 @@ fn groups(
                 Some(r) => {
                     let targets = HashSet::from([canonical(input)]);
                     let mut universe = vec![(input.clone(), false)];
-                    universe.extend(walk(&r, failed).into_iter().map(|f| (f, true)));
+                    universe.extend(walk_root(&r, failed).into_iter().map(|f| (f, true)));
                     add(r, dedup(universe), Some(targets));
                 }
                 None => {
