@@ -121,7 +121,7 @@ fn display_line(line: &str, points: &[(usize, usize)]) -> DisplayLine {
         }
         merged
     } else {
-        vec![0..line.len()]
+        std::iter::once(0..line.len()).collect()
     };
     let mut text = String::new();
     let mut map = Vec::new();
