@@ -895,6 +895,9 @@ pub fn schema() -> String {
     if let Some(version) = schema.pointer_mut("/properties/format_version") {
         *version = serde_json::json!({ "const": FORMAT_VERSION });
     }
+    if let Some(map) = schema.as_object_mut() {
+        map.insert("$id".into(), "urn:muster-handbook:schema:plan:1".into());
+    }
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

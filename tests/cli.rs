@@ -74,18 +74,24 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
-fn a_directory_means_its_muster_files() {
+fn a_directory_means_its_muster_files_below_it() {
+    // Recursive: `examples/eu_crisis/` is found too.
     let out = muster(&["check", "--color", "never", "examples"]);
-    let count = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "muster")
-        })
-        .count();
+    fn count(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                if p.is_dir() {
+                    count(&p)
+                } else {
+                    usize::from(p.extension().is_some_and(|x| x == "muster"))
+                }
+            })
+            .sum()
+    }
+    let count = count(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"));
+    assert!(count > 4);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         stdout(&out),

@@ -87,6 +87,18 @@ pub fn run(args: &BuildArgs) -> u8 {
         }
     };
 
+    // The levels of `--allow`, `--warn`, `--deny` and muster.toml.
+    let mut output = output;
+    let start = (args.file.as_os_str() != "-").then_some(args.file.as_path());
+    let found = std::mem::take(&mut output.diagnostics);
+    output.diagnostics = match super::settle(&args.report, start, &output.sources, found) {
+        Ok(diagnostics) => diagnostics,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+
     // Diagnostics go to standard error, so that standard output holds only
     // the artefact.
     if !output.diagnostics.is_empty() {

@@ -56,37 +56,19 @@ pub(super) fn is_stdin_path(path: &Path) -> bool {
         .any(|p| path == Path::new(p))
 }
 
-/// The `*.muster` files of a directory, sorted by name.
-fn handbooks_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        format!(
-            "cannot read directory `{}`: {}",
-            dir.display(),
-            io_reason(&e)
-        )
-    })?;
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "muster") && p.is_file())
-        .collect();
-    if found.is_empty() {
-        return Err(format!("no `.muster` files in `{}`", dir.display()));
-    }
-    found.sort();
-    Ok(found)
-}
-
-/// The inputs of a run, grouped so that files which may use each other are
-/// checked together: files under one root (their own directory, or
-/// `--root`), and the `*.muster` files of a directory, form one group.
+/// The inputs of a run, grouped by root so that files which may use each
+/// other are checked together.
 enum Group {
     Stdin,
-    /// Each file with whether it was found in a directory (a file that
-    /// cannot be read is then a diagnostic, not a usage error).
     Files {
         root: PathBuf,
-        files: Vec<(PathBuf, bool)>,
+        /// Every file loaded, with whether it was found by a walk (a file
+        /// that cannot be read is then a diagnostic, not a usage error).
+        universe: Vec<(PathBuf, bool)>,
+        /// The files to report on, canonical; `None`: all of `universe`.
+        /// Each is checked as part of the handbooks of the root that
+        /// include it.
+        targets: Option<HashSet<PathBuf>>,
     },
 }
 
@@ -100,29 +82,85 @@ fn tidy(path: &Path) -> PathBuf {
     components.collect()
 }
 
-fn groups(inputs: &[PathBuf], root: Option<&PathBuf>) -> Result<Vec<Group>, String> {
+fn canonical(path: &Path) -> PathBuf {
+    let lookup = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    lookup.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The walk of `dir`; a folder that cannot be read is reported on standard
+/// error and sets `failed`.
+fn walk(dir: &Path, failed: &mut bool) -> Vec<PathBuf> {
+    let found = super::walk::handbooks_below(dir);
+    for message in &found.errors {
+        eprintln!("error: {message}");
+        *failed = true;
+    }
+    found.files
+}
+
+/// The root that governs `path`: `--root`, else the root of the
+/// `muster.toml` above it, else none.
+fn discovered_root(path: &Path, root: Option<&PathBuf>) -> Result<Option<PathBuf>, String> {
+    if let Some(root) = root {
+        return Ok(Some(root.clone()));
+    }
+    Ok(super::config::find(path)?.map(|c| c.root))
+}
+
+fn groups(
+    inputs: &[PathBuf],
+    root: Option<&PathBuf>,
+    failed: &mut bool,
+) -> Result<Vec<Group>, String> {
     let mut groups: Vec<Group> = Vec::new();
-    // Each file once, however it is spelled (`x.muster`, `./x.muster`).
-    let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut add = |group_root: PathBuf, new: Vec<PathBuf>, walked: bool| {
-        let group_root = tidy(&group_root);
-        let new: Vec<(PathBuf, bool)> = new
-            .into_iter()
-            .map(|file| tidy(&file))
-            .filter(|file| seen.insert(file.canonicalize().unwrap_or_else(|_| file.clone())))
-            .map(|file| (file, walked))
-            .collect();
-        let existing = groups.iter_mut().find_map(|g| match g {
-            Group::Files { root, files } if *root == group_root => Some(files),
-            _ => None,
-        });
-        match existing {
-            Some(files) => files.extend(new),
-            None => groups.push(Group::Files {
-                root: group_root,
-                files: new,
-            }),
-        }
+    let mut add =
+        |group_root: PathBuf, universe: Vec<(PathBuf, bool)>, targets: Option<HashSet<PathBuf>>| {
+            let group_root = tidy(&group_root);
+            let universe: Vec<(PathBuf, bool)> =
+                universe.into_iter().map(|(f, w)| (tidy(&f), w)).collect();
+            let key = canonical(&group_root);
+            let existing = groups.iter_mut().find_map(|g| match g {
+                Group::Files {
+                    root,
+                    universe,
+                    targets,
+                } if canonical(root) == key => Some((universe, targets)),
+                _ => None,
+            });
+            match existing {
+                Some((old, old_targets)) => {
+                    let known: HashSet<PathBuf> = old.iter().map(|(f, _)| canonical(f)).collect();
+                    old.extend(
+                        universe
+                            .into_iter()
+                            .filter(|(f, _)| !known.contains(&canonical(f))),
+                    );
+                    *old_targets = match (old_targets.take(), targets) {
+                        (Some(mut a), Some(b)) => {
+                            a.extend(b);
+                            Some(a)
+                        }
+                        _ => None,
+                    };
+                }
+                None => groups.push(Group::Files {
+                    root: group_root,
+                    universe,
+                    targets,
+                }),
+            }
+        };
+    // Each root is walked once, however many of its files are named.
+    let mut walked: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut walk_root = |r: &Path, failed: &mut bool| {
+        walked
+            .entry(canonical(r))
+            .or_insert_with(|| walk(r, failed))
+            .clone()
     };
     let mut stdin = false;
     for input in inputs {
@@ -137,12 +175,42 @@ fn groups(inputs: &[PathBuf], root: Option<&PathBuf>) -> Result<Vec<Group>, Stri
                 io_reason(&e)
             )
         })?;
+        let discovered = discovered_root(input, root)?;
         if meta.is_dir() {
-            let files = handbooks_in(input)?;
-            add(root.cloned().unwrap_or_else(|| input.clone()), files, true);
+            let files = walk(input, failed);
+            if files.is_empty() {
+                return Err(format!(
+                    "no `.muster` files in `{}`",
+                    printable(&input.display().to_string())
+                ));
+            }
+            match discovered {
+                Some(r) if canonical(&r) != canonical(input) => {
+                    let targets = files.iter().map(|f| canonical(f)).collect();
+                    let mut universe: Vec<(PathBuf, bool)> =
+                        files.into_iter().map(|f| (f, true)).collect();
+                    universe.extend(walk_root(&r, failed).into_iter().map(|f| (f, true)));
+                    add(r, dedup(universe), Some(targets));
+                }
+                _ => add(
+                    input.clone(),
+                    files.into_iter().map(|f| (f, true)).collect(),
+                    None,
+                ),
+            }
         } else {
-            let parent = input.parent().map(Path::to_path_buf).unwrap_or_default();
-            add(root.cloned().unwrap_or(parent), vec![input.clone()], false);
+            match discovered {
+                Some(r) => {
+                    let targets = HashSet::from([canonical(input)]);
+                    let mut universe = vec![(input.clone(), false)];
+                    universe.extend(walk_root(&r, failed).into_iter().map(|f| (f, true)));
+                    add(r, dedup(universe), Some(targets));
+                }
+                None => {
+                    let parent = input.parent().map(Path::to_path_buf).unwrap_or_default();
+                    add(parent, vec![(input.clone(), false)], None);
+                }
+            }
         }
     }
     if stdin {
@@ -151,11 +219,25 @@ fn groups(inputs: &[PathBuf], root: Option<&PathBuf>) -> Result<Vec<Group>, Stri
     Ok(groups)
 }
 
-/// Checks one group; the session holds the files read.
-fn check_group(
-    group: &Group,
-    root: Option<&PathBuf>,
-) -> Result<(Session, Vec<Diagnostic>), String> {
+/// Each file once, however it is spelled; the first spelling is kept.
+fn dedup(files: Vec<(PathBuf, bool)>) -> Vec<(PathBuf, bool)> {
+    let mut seen = HashSet::new();
+    files
+        .into_iter()
+        .filter(|(f, _)| seen.insert(canonical(&tidy(f))))
+        .collect()
+}
+
+/// What checking one group gave: the session with the files read, the
+/// diagnostics, and how many files were checked.
+struct Checked {
+    session: Session,
+    diagnostics: Vec<Diagnostic>,
+    files: usize,
+}
+
+/// Checks one group.
+fn check_group(group: &Group, root: Option<&PathBuf>) -> Result<Checked, String> {
     let cannot_read = |p: &Path, e: std::io::Error| {
         let mut message = format!(
             "cannot read `{}`: {}",
@@ -177,51 +259,96 @@ fn check_group(
             let mut session = Session::new(&root).map_err(|e| {
                 format!(
                     "cannot use the root `{}`: {}",
-                    root.display(),
+                    printable(&root.display().to_string()),
                     io_reason(&e)
                 )
             })?;
             let entry = session.load_bytes("<stdin>", bytes);
-            let diagnostics = check_entries(&session, &[entry]);
-            Ok((session, diagnostics))
+            let (diagnostics, files) = check_entries(&session, &[entry], &[entry]);
+            Ok(Checked {
+                session,
+                diagnostics,
+                files,
+            })
         }
-        Group::Files { root, files } => {
+        Group::Files {
+            root,
+            universe,
+            targets,
+        } => {
             let mut session = Session::new(root).map_err(|e| cannot_read(root, e))?;
-            let mut ids = Vec::with_capacity(files.len());
+            let mut ids: Vec<FileId> = Vec::with_capacity(universe.len());
+            let mut wanted: Vec<FileId> = Vec::new();
             let mut refused = Vec::new();
-            for (file, walked) in files {
+            for (file, walked) in universe {
+                let target = targets
+                    .as_ref()
+                    .is_none_or(|t| t.contains(&canonical(file)));
                 match session.load_entry(file) {
                     Ok(id) => {
                         if !ids.contains(&id) {
                             ids.push(id);
                         }
+                        if target && !wanted.contains(&id) {
+                            wanted.push(id);
+                        }
                     }
+                    Err(e) if !target => drop(e),
                     Err(e) if *walked => refused.push(session.refuse_entry(file, &e)),
                     Err(e) => return Err(cannot_read(file, e)),
                 }
             }
-            let mut diagnostics = check_entries(&session, &ids);
+            let entries = handbooks_of(&session, &ids, targets.as_ref().map(|_| &wanted[..]));
+            let (mut diagnostics, files) = check_entries(&session, &entries, &wanted);
+            let files = files + refused.len();
             diagnostics.extend(refused);
-            Ok((session, diagnostics))
+            Ok(Checked {
+                session,
+                diagnostics,
+                files,
+            })
         }
     }
 }
 
-/// Compiles the handbooks among `candidates`: those that no other
-/// candidate uses, then any candidate left out (files on a `use` cycle).
+/// The entries among `loaded`: the files no other loaded file uses. With
+/// `targets`, only the entries whose handbooks include one of them.
+fn handbooks_of(session: &Session, loaded: &[FileId], targets: Option<&[FileId]>) -> Vec<FileId> {
+    let mut users: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    for &id in loaded {
+        for used in session.uses_of(id) {
+            users.entry(used).or_default().push(id);
+        }
+    }
+    let entries = loaded.iter().copied().filter(|id| !users.contains_key(id));
+    let Some(targets) = targets else {
+        return entries.collect();
+    };
+    // Every file that includes a target, by a walk up the `use`s.
+    let mut above: HashSet<FileId> = targets.iter().copied().collect();
+    let mut pending: Vec<FileId> = targets.to_vec();
+    while let Some(id) = pending.pop() {
+        for &user in users.get(&id).map_or(&[][..], Vec::as_slice) {
+            if above.insert(user) {
+                pending.push(user);
+            }
+        }
+    }
+    entries.filter(|id| above.contains(id)).collect()
+}
+
+/// Compiles the handbooks of `entries`, then any of `candidates` that none
+/// includes (files on a `use` cycle). Returns the diagnostics and the
+/// number of files checked.
 /// Each file's parse diagnostics are reported once; a diagnostic that
 /// several compilations share, once; and "never used" (W0601) only when no
 /// compilation that includes the file uses the name.
-fn check_entries(session: &Session, candidates: &[FileId]) -> Vec<Diagnostic> {
-    let used: HashSet<FileId> = candidates
-        .iter()
-        .flat_map(|&id| session.uses_of(id))
-        .collect();
-    let mut entries: Vec<FileId> = candidates
-        .iter()
-        .copied()
-        .filter(|id| !used.contains(id))
-        .collect();
+fn check_entries(
+    session: &Session,
+    entries: &[FileId],
+    candidates: &[FileId],
+) -> (Vec<Diagnostic>, usize) {
+    let mut entries: Vec<FileId> = entries.to_vec();
     let mut covered: HashSet<FileId> = HashSet::new();
     let mut inclusions: HashMap<FileId, usize> = HashMap::new();
     type Key = (FileId, usize, usize, Code, String);
@@ -257,7 +384,8 @@ fn check_entries(session: &Session, candidates: &[FileId]) -> Vec<Diagnostic> {
             }
         }
     }
-    let all: Vec<FileId> = session.sources.iter().map(|(id, _)| id).collect();
+    let mut all: Vec<FileId> = covered.iter().copied().collect();
+    all.sort();
     let mut out = session.parse_diagnostics(&all);
     out.extend(shared.into_values());
     out.extend(
@@ -266,7 +394,7 @@ fn check_entries(session: &Session, candidates: &[FileId]) -> Vec<Diagnostic> {
             .filter(|(n, d)| inclusions.get(&d.span.file) == Some(n))
             .map(|(_, d)| d),
     );
-    out
+    (out, all.len())
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -276,7 +404,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         &args.files[..]
     };
-    let groups = match groups(inputs, args.root.as_ref()) {
+    let mut failed = false;
+    let groups = match groups(inputs, args.root.as_ref(), &mut failed) {
         Ok(groups) => groups,
         Err(message) => {
             eprintln!("error: {message}");
@@ -285,15 +414,32 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
-    let mut failed = false;
+    let mut files = 0;
     for group in &groups {
+        let start = match group {
+            Group::Stdin => args.root.clone(),
+            Group::Files { root, .. } => Some(root.clone()),
+        };
         match check_group(group, args.root.as_ref()) {
-            Ok((session, mut found)) => {
-                let map = sources.absorb(session.sources);
-                for d in &mut found {
+            Ok(checked) => {
+                let found = match super::settle(
+                    &args.report,
+                    start.as_deref(),
+                    &checked.session.sources,
+                    checked.diagnostics,
+                ) {
+                    Ok(found) => found,
+                    Err(message) => {
+                        eprintln!("error: {message}");
+                        return EXIT_USAGE;
+                    }
+                };
+                files += checked.files;
+                let map = sources.absorb(checked.session.sources);
+                for mut d in found {
                     d.remap(&map);
+                    diagnostics.push(d);
                 }
-                diagnostics.extend(found);
             }
             Err(message) => {
                 eprintln!("error: {message}");
@@ -314,7 +460,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         &sources,
         &diagnostics,
         &args.report,
-        sources.len(),
+        files,
     ) {
         Ok(counts) => counts,
         Err(e) => {
@@ -326,5 +472,5 @@ pub fn run(args: &CheckArgs) -> u8 {
     if failed {
         return EXIT_USAGE;
     }
-    findings_status(counts, args.report.deny_warnings)
+    findings_status(counts, false)
 }

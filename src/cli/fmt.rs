@@ -33,45 +33,6 @@ pub struct FmtArgs {
     pub color: ColorChoice,
 }
 
-/// Every `*.muster` file below `dir`, sorted; hidden folders and `target`
-/// are skipped. A folder that cannot be read is reported (named) and the
-/// others are still searched; the flag tells whether one could not.
-fn handbooks_below(dir: &Path) -> (Vec<PathBuf>, bool) {
-    let mut out = Vec::new();
-    let mut failed = false;
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                eprintln!(
-                    "error: cannot read directory `{}`: {}",
-                    printable(&dir.display().to_string()),
-                    io_reason(&e)
-                );
-                failed = true;
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                if !name.starts_with('.') && name != "target" {
-                    dirs.push(path);
-                }
-            } else if kind.is_file() && path.extension().is_some_and(|x| x == "muster") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    (out, failed)
-}
-
 /// What happened to one input.
 enum Outcome {
     Unchanged,
@@ -93,9 +54,12 @@ pub fn run(args: &FmtArgs) -> u8 {
         if input.as_os_str() == "-" {
             stdin = true;
         } else if input.is_dir() {
-            let (found, failed) = handbooks_below(input);
-            files.extend(found);
-            walk_failed |= failed;
+            let found = super::walk::handbooks_below(input);
+            for message in &found.errors {
+                eprintln!("error: {message}");
+                walk_failed = true;
+            }
+            files.extend(found.files);
         } else {
             files.push(input.clone());
         }

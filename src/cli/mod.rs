@@ -3,9 +3,11 @@
 
 mod build;
 mod check;
+pub mod config;
 mod explain;
 mod fmt;
 mod output;
+mod walk;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -68,7 +70,17 @@ pub enum Command {
     #[command(after_help = "Example:\n  muster explain E0201")]
     Explain(explain::ExplainArgs),
     /// Print the JSON Schema (draft 2020-12) of the JSON plan
-    Schema,
+    Schema {
+        /// Print the schema of `--format json` diagnostics instead
+        #[arg(long)]
+        diagnostics: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    #[command(after_help = "Example:\n  muster completions bash > /etc/bash_completion.d/muster")]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Options shared by the commands that report diagnostics.
@@ -77,12 +89,61 @@ pub struct ReportArgs {
     /// When to colour the human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-    /// How to write diagnostics
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Treat warnings as errors (exit status 1)
+    /// How to write diagnostics (default: `format` in muster.toml, else human)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Treat warnings as errors (exit status 1); the same as `--deny warnings`
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Do not report the warnings of CODE
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+    /// Report the diagnostics of CODE as warnings
+    #[arg(long, value_name = "CODE")]
+    pub warn: Vec<String>,
+    /// Report the diagnostics of CODE (or `warnings`: every warning) as errors
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+    /// Write the report to PATH (atomically) instead of the terminal
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<std::path::PathBuf>,
+}
+
+impl ReportArgs {
+    /// The command line's layer of levels.
+    fn levels(&self) -> Result<config::Levels, String> {
+        let mut levels = config::Levels::default();
+        for (names, level) in [
+            (&self.allow, config::Level::Allow),
+            (&self.warn, config::Level::Warn),
+            (&self.deny, config::Level::Deny),
+        ] {
+            for name in names {
+                levels.set(name, level)?;
+            }
+        }
+        if self.deny_warnings {
+            levels.set("warnings", config::Level::Deny)?;
+        }
+        Ok(levels)
+    }
+}
+
+/// Applies the levels of the command line and of the `muster.toml` that
+/// governs `start` to `diagnostics`. `Err` is a usage error.
+pub(super) fn settle(
+    args: &ReportArgs,
+    start: Option<&std::path::Path>,
+    sources: &SourceMap,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<Vec<Diagnostic>, String> {
+    let cli = args.levels()?;
+    let found = match start {
+        Some(start) => config::find(start)?,
+        None => config::find(std::path::Path::new("."))?,
+    };
+    let file = found.map(|c| c.levels).unwrap_or_default();
+    Ok(config::apply(sources, diagnostics, &file, &cli))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,6 +161,10 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// One line per diagnostic: `file:line:col: error[CODE]: message`
+    Concise,
+    /// A SARIF 2.1.0 log, for code scanning
+    Sarif,
 }
 
 /// Runs the command line and returns the exit status.
@@ -108,12 +173,21 @@ pub fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
-        Command::Schema => {
-            print!("{}", crate::plan::schema());
+        Command::Schema { diagnostics } => {
+            if diagnostics {
+                print!("{}", diagnostic::diagnostics_schema());
+            } else {
+                print!("{}", crate::plan::schema());
+            }
             EXIT_OK
         }
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "muster", &mut std::io::stdout());
+            EXIT_OK
+        }
     };
     ExitCode::from(status)
 }
@@ -124,12 +198,24 @@ pub(super) fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
+        // anstream decides, as for clap's own messages: `CLICOLOR_FORCE`,
+        // `NO_COLOR`, `TERM=dumb` and `CLICOLOR=0` are obeyed. It asks the
+        // stream whether it is a terminal: ask the one that answers as the
+        // caller's did.
+        ColorChoice::Auto => {
+            let stdout = std::io::stdout();
+            let choice = if std::io::IsTerminal::is_terminal(&stdout) == terminal {
+                anstream::AutoStream::choice(&stdout)
+            } else {
+                anstream::AutoStream::choice(&std::io::stderr())
+            };
+            choice != anstream::ColorChoice::Never
+        }
     }
 }
 
-/// Writes diagnostics in the chosen format; for people, ends with a summary
-/// line. Returns the counts.
+/// Writes diagnostics in the chosen format (to `--output-file` when one
+/// is given); for people, ends with a summary line. Returns the counts.
 /// `terminal` tells whether `out` is one, for `--color auto`.
 fn report(
     out: &mut dyn Write,
@@ -139,12 +225,79 @@ fn report(
     args: &ReportArgs,
     files_checked: usize,
 ) -> std::io::Result<Counts> {
+    let format = match args.format {
+        Some(format) => format,
+        None => default_format(sources),
+    };
+    if let Some(path) = &args.output_file {
+        let mut bytes = Vec::new();
+        let counts = write_report(
+            &mut bytes,
+            false,
+            sources,
+            diagnostics,
+            args,
+            format,
+            files_checked,
+        )?;
+        // The inputs of the report: it must never replace one of them.
+        let inputs: Vec<std::path::PathBuf> = sources
+            .iter()
+            .filter_map(|(_, f)| std::path::Path::new(&f.name).canonicalize().ok())
+            .collect();
+        let target = match output::destination(path, &inputs) {
+            Ok(output::Destination::File(target)) => target,
+            Ok(output::Destination::Stdout) => {
+                out.write_all(&bytes)?;
+                out.flush()?;
+                return Ok(counts);
+            }
+            Err(message) => return Err(std::io::Error::other(message)),
+        };
+        output::write_file(&target, &bytes)?;
+        return Ok(counts);
+    }
+    write_report(
+        out,
+        terminal,
+        sources,
+        diagnostics,
+        args,
+        format,
+        files_checked,
+    )
+}
+
+/// `format` of the `muster.toml` that governs the report's first file.
+fn default_format(sources: &SourceMap) -> Format {
+    sources
+        .iter()
+        .find_map(|(_, f)| {
+            let path = std::path::Path::new(&f.name);
+            path.is_file()
+                .then(|| config::find(path).ok().flatten())
+                .flatten()
+        })
+        .or_else(|| config::find(std::path::Path::new(".")).ok().flatten())
+        .and_then(|c| c.format)
+        .unwrap_or(Format::Human)
+}
+
+fn write_report(
+    out: &mut dyn Write,
+    terminal: bool,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    args: &ReportArgs,
+    format: Format,
+    files_checked: usize,
+) -> std::io::Result<Counts> {
     let counts = Counts::of(diagnostics);
     // One buffered writer for every report: a report of many diagnostics
     // is a few large writes, not one per piece of text.
     let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
     let out: &mut dyn Write = &mut buffered;
-    match args.format {
+    match format {
         Format::Human => {
             let options = HumanOptions {
                 color: use_color(args.color, terminal),
@@ -159,6 +312,8 @@ fn report(
         }
         Format::Json => diagnostic::write_json(out, sources, diagnostics)?,
         Format::Github => diagnostic::write_github(out, sources, diagnostics)?,
+        Format::Concise => diagnostic::write_concise(out, sources, diagnostics)?,
+        Format::Sarif => diagnostic::write_sarif(out, sources, diagnostics)?,
     }
     buffered.flush()?;
     Ok(counts)

@@ -2,9 +2,12 @@
 //! code and byte spans; the writers in this module (`human` via ariadne,
 //! `json`, `github`) turn them into text. Only the CLI prints that text.
 
+mod concise;
 mod github;
 mod human;
 mod json;
+mod sarif;
+mod schema;
 
 use std::borrow::Cow;
 
@@ -12,9 +15,12 @@ use serde::Serialize;
 
 use crate::source::Span;
 
+pub use concise::write_concise;
 pub use github::write_github;
 pub use human::{HumanOptions, write_human};
 pub use json::write_json;
+pub use sarif::{help_text, write_sarif};
+pub use schema::{DIAGNOSTICS_SCHEMA_ID, diagnostics_schema};
 
 /// Whether `c` could act on a terminal or a log, or hide what a line says:
 /// control characters (C0, DEL, C1, which include line breaks and escape

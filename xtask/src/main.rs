@@ -6,8 +6,10 @@
 //!   baseline of the side-by-side run.
 //! - `perf [--runs K] [--out DIR]`: the side-by-side performance run of
 //!   `docs/PERFORMANCE.md`; prints a Markdown table.
+//! - `man [--check]`: write (or check) the manual page `docs/muster.1`.
 
 mod generate;
+mod man;
 mod perf;
 
 use std::path::PathBuf;
@@ -53,7 +55,8 @@ fn main() -> ExitCode {
             let out = PathBuf::from(flag(&args, "--out").unwrap_or_else(|| "target/perf".into()));
             perf::run(runs, &out)
         })(),
-        _ => Err("usage: xtask gen|read-json|perf (see xtask/src/main.rs)".into()),
+        Some("man") => man::run(args.iter().any(|a| a == "--check")),
+        _ => Err("usage: xtask gen|read-json|perf|man (see xtask/src/main.rs)".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
