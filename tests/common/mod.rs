@@ -142,3 +142,18 @@ pub fn muster_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
         }
     }
 }
+
+/// Says that a test which needs a renderer is skipped, on one line that
+/// `cargo test` shows without `--nocapture` (it is written to standard
+/// error directly, which the test harness does not capture), with the
+/// command that enables it. Under `CI=true` a missing renderer fails.
+pub fn skip_without(what: &str, enable: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{what} is missing under CI: .ci/run must install it ({enable})"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {what} is not installed; `{enable}` enables these tests"
+    );
+}
