@@ -1,29 +1,17 @@
 //! The `muster` command line as a user meets it: exit statuses, inputs
 //! (files, directories, standard input), formats and colour.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn muster(args: &[&str]) -> Output {
     muster_with_stdin(args, None)
 }
 
 fn muster_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    common::muster_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin)
 }
 
 fn stdout(output: &Output) -> String {
