@@ -387,3 +387,18 @@ fn an_output_in_a_directory_nobody_writes_says_why() {
     assert!(!stderr(&out).contains("no such file"), "{}", stderr(&out));
     assert!(stderr(&out).contains("/proc/version"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_missing_file_behind_a_link_out_of_the_root_is_outside_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    std::fs::create_dir(&root).unwrap();
+    std::os::unix::fs::symlink("../outside", root.join("link")).unwrap();
+    std::fs::write(root.join("h.muster"), "use \"link/missing.muster\"\n").unwrap();
+    let out = muster_in(&root, &["check", "--color", "never", "h.muster"], None);
+    let report = String::from_utf8_lossy(&out.stdout);
+    // Decided after the link is resolved: E0006, not "no such file".
+    assert!(report.contains("[E0006]"), "{report}");
+    assert!(!report.contains("[E0004]"), "{report}");
+}

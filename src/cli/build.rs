@@ -170,7 +170,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     let destination = match &args.output {
         None => Destination::Stdout,
         Some(out) if args.check => {
-            return check_drift(&args.file, out, &text, &rebuild_command(args, out));
+            return check_drift(out, &text, &rebuild_command(args, out));
         }
         Some(out) => match output::destination(out, &output.inputs) {
             Ok(destination) => destination,
@@ -286,7 +286,7 @@ const DIFF_LINES: usize = 40;
 /// when identical; 1 when `out` is missing or differs (with what differs
 /// and `command`, which updates it); 2 when `out` cannot be compared (a
 /// directory, a FIFO, unreadable).
-pub(super) fn check_drift(_input: &Path, out: &Path, expected: &str, command: &str) -> u8 {
+pub(super) fn check_drift(out: &Path, expected: &str, command: &str) -> u8 {
     let shown = printable(&out.display().to_string()).into_owned();
     let metadata = match std::fs::metadata(out) {
         Ok(metadata) => metadata,

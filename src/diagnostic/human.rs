@@ -200,13 +200,7 @@ impl Shared {
             starts.push(text.len());
             text.push_str(&shown.text);
             text.push('\n');
-            lines.push(DisplayLine {
-                text: String::new(),
-                map: shown.map,
-            });
-            if let Some(last) = lines.last_mut() {
-                last.text = shown.text;
-            }
+            lines.push(shown);
         }
         Shared {
             text,
