@@ -28,6 +28,7 @@ pub mod explain;
 pub mod fmt;
 mod load;
 pub mod plan;
+pub mod simulate;
 pub mod source;
 mod suggest;
 pub mod syntax;

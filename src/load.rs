@@ -31,6 +31,9 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Output {
     pub plan: Option<Plan>,
+    /// The checked model the plan was built from (what the simulator
+    /// plays), when there is no error.
+    pub model: Option<crate::check::Model>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
     /// The canonical paths of every file read, so that an output can be
@@ -536,9 +539,11 @@ impl Session {
         crate::diagnostic::sort(&mut diagnostics);
         let plan = compilation
             .model
-            .map(|m| plan::build(&m, &self.sources, &compilation.files));
+            .as_ref()
+            .map(|m| plan::build(m, &self.sources, &compilation.files));
         Output {
             plan,
+            model: compilation.model,
             diagnostics,
             inputs: self.input_paths(),
             sources: self.sources,

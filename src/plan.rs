@@ -905,7 +905,7 @@ pub fn schema() -> String {
 
 /// Makes every object schema closed and every property required. The
 /// schema is a few levels deep, so recursion is bounded.
-fn tighten(value: &mut serde_json::Value) {
+pub(crate) fn tighten(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             if let Some(serde_json::Value::Object(properties)) = map.get("properties") {

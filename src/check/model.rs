@@ -141,6 +141,8 @@ pub struct Trigger {
     /// What activation mobilises: the procedure's resources, then its own.
     pub resources: Vec<(Requirement, From)>,
     pub span: Span,
+    /// The trigger's name, where a finding about it points.
+    pub id_span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -157,12 +159,16 @@ pub struct Step {
     /// A ranged `takes`, sampled per activation by the simulator.
     pub takes_range: Option<Range>,
     pub within_minutes: Option<u32>,
+    /// The `within` attribute, where a missed deadline is reported.
+    pub within_span: Option<Span>,
     pub requires: Vec<Requirement>,
     pub notify: Vec<ActorIdx>,
     pub decision: Option<DecisionRule>,
     pub activates: Vec<ProcedureIdx>,
     pub timing: Timing,
     pub span: Span,
+    /// The step's name, where a finding about it points.
+    pub id_span: Span,
 }
 
 /// A step's place in the schedule, in minutes from activation.

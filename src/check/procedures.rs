@@ -352,6 +352,7 @@ impl<'a> Checker<'a> {
                         lead: effective.index().map(|a| (a, from)),
                         resources: mobilised,
                         span: t.span,
+                        id_span: t.id.span,
                     });
                 }
                 ProcedureMember::Step(s) => {
@@ -423,12 +424,14 @@ impl<'a> Checker<'a> {
                         takes_minutes: minutes_of(attrs.get(&AttrName::Takes)).unwrap_or(0),
                         takes_range: range_of(attrs.get(&AttrName::Takes)),
                         within_minutes: minutes_of(attrs.get(&AttrName::Within)),
+                        within_span: attrs.get(&AttrName::Within).map(|a| a.span),
                         requires,
                         notify,
                         decision,
                         activates,
                         timing: Timing::default(),
                         span: s.span,
+                        id_span: s.id.span,
                     });
                 }
             }

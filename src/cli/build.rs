@@ -59,64 +59,17 @@ pub enum Emit {
 }
 
 pub fn run(args: &BuildArgs) -> u8 {
-    let options = crate::Options {
-        root: args.root.clone(),
-    };
-    let compiled = if args.file.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
-            eprintln!("error: cannot read standard input: {}", io_reason(&e));
-            return EXIT_USAGE;
-        }
-        crate::compile_bytes("<stdin>", bytes, &options)
-    } else {
-        crate::compile_file(&args.file, &options)
-    };
-    let output = match compiled {
+    let mut output = match load(&args.file, args.root.clone()) {
         Ok(output) => output,
-        Err(e) => {
-            eprintln!(
-                "error: cannot read `{}`: {}",
-                printable(&args.file.display().to_string()),
-                io_reason(&e)
-            );
-            if super::check::is_stdin_path(&args.file) {
-                eprintln!("help: write `-` to read standard input");
-            }
-            return EXIT_USAGE;
-        }
+        Err(status) => return status,
     };
-
-    // The levels of `--allow`, `--warn`, `--deny` and muster.toml.
-    let mut output = output;
-    let start = (args.file.as_os_str() != "-").then_some(args.file.as_path());
     let found = std::mem::take(&mut output.diagnostics);
-    output.diagnostics = match super::settle(&args.report, start, &output.sources, found) {
+    output.diagnostics = match settle_for(&args.report, &args.file, &output.sources, found) {
         Ok(diagnostics) => diagnostics,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
+        Err(status) => return status,
     };
-
-    // Diagnostics go to standard error, so that standard output holds only
-    // the artefact.
-    if !output.diagnostics.is_empty() {
-        let stderr = std::io::stderr();
-        let terminal = std::io::IsTerminal::is_terminal(&stderr);
-        let mut err = stderr.lock();
-        if report(
-            &mut err,
-            terminal,
-            &output.sources,
-            &output.diagnostics,
-            &args.report,
-            output.sources.len(),
-        )
-        .is_err()
-        {
-            return EXIT_USAGE;
-        }
+    if let Err(status) = report_to_stderr(&output.sources, &output.diagnostics, &args.report) {
+        return status;
     }
     let status = findings_status(
         crate::diagnostic::Counts::of(&output.diagnostics),
@@ -181,6 +134,73 @@ pub fn run(args: &BuildArgs) -> u8 {
         },
     };
     write_artefact(&destination, text.as_bytes())
+}
+
+/// Reads and compiles the handbook `file` (`-` is standard input); a
+/// message and the exit status when it cannot be read.
+pub(super) fn load(file: &Path, root: Option<PathBuf>) -> Result<crate::Output, u8> {
+    let options = crate::Options { root };
+    let compiled = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+            eprintln!("error: cannot read standard input: {}", io_reason(&e));
+            return Err(EXIT_USAGE);
+        }
+        crate::compile_bytes("<stdin>", bytes, &options)
+    } else {
+        crate::compile_file(file, &options)
+    };
+    compiled.map_err(|e| {
+        eprintln!(
+            "error: cannot read `{}`: {}",
+            printable(&file.display().to_string()),
+            io_reason(&e)
+        );
+        if super::check::is_stdin_path(file) {
+            eprintln!("help: write `-` to read standard input");
+        }
+        EXIT_USAGE
+    })
+}
+
+/// Applies the levels of `--allow`, `--warn`, `--deny` and the
+/// `muster.toml` that governs `file`.
+pub(super) fn settle_for(
+    args: &ReportArgs,
+    file: &Path,
+    sources: &crate::source::SourceMap,
+    diagnostics: Vec<crate::diagnostic::Diagnostic>,
+) -> Result<Vec<crate::diagnostic::Diagnostic>, u8> {
+    let start = (file.as_os_str() != "-").then_some(file);
+    super::settle(args, start, sources, diagnostics).map_err(|message| {
+        eprintln!("error: {message}");
+        EXIT_USAGE
+    })
+}
+
+/// Reports diagnostics to standard error (so that standard output holds
+/// only the artefact), if there are any.
+pub(super) fn report_to_stderr(
+    sources: &crate::source::SourceMap,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    args: &ReportArgs,
+) -> Result<(), u8> {
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    let stderr = std::io::stderr();
+    let terminal = std::io::IsTerminal::is_terminal(&stderr);
+    let mut err = stderr.lock();
+    report(
+        &mut err,
+        terminal,
+        sources,
+        diagnostics,
+        args,
+        sources.len(),
+    )
+    .map(|_| ())
+    .map_err(|_| EXIT_USAGE)
 }
 
 /// Writes an artefact to its destination; the exit status.

@@ -7,6 +7,7 @@ pub mod config;
 mod explain;
 mod fmt;
 mod output;
+mod simulate;
 mod walk;
 
 use std::io::Write;
@@ -36,6 +37,17 @@ Examples:
                                            fail if the committed plan is stale
   muster explain E0201                     what a diagnostic code means";
 
+const SIMULATE_EXAMPLES: &str = "\
+Examples:
+  muster simulate examples/art42_7.muster            the timeline of every scenario
+  muster simulate h.muster --scenario double_invocation --runs 1000
+                                                     Monte Carlo over ranged durations
+  muster simulate h.muster --emit gantt -o docs/gantt.mmd
+                                                     a Mermaid Gantt chart of the first run
+  muster simulate h.muster --emit msel -o msel.csv   a draft MSEL for the tabletop
+  muster simulate h.muster --emit json -o report.json --check
+                                                     fail if the committed report is stale";
+
 const FMT_EXAMPLES: &str = "\
 Examples:
   muster fmt                     format every .muster file below the current directory
@@ -63,6 +75,9 @@ pub enum Command {
     /// Compile a handbook into a JSON plan, a DOT or a Mermaid diagram
     #[command(after_help = EXAMPLES)]
     Build(build::BuildArgs),
+    /// Play the handbook's scenarios: timelines, findings, Gantt charts, MSELs
+    #[command(after_help = SIMULATE_EXAMPLES)]
+    Simulate(simulate::SimulateArgs),
     /// Rewrite handbooks in the one canonical layout
     #[command(after_help = FMT_EXAMPLES)]
     Fmt(fmt::FmtArgs),
@@ -72,8 +87,11 @@ pub enum Command {
     /// Print the JSON Schema (draft 2020-12) of the JSON plan
     Schema {
         /// Print the schema of `--format json` diagnostics instead
-        #[arg(long)]
+        #[arg(long, conflicts_with = "report")]
         diagnostics: bool,
+        /// Print the schema of the simulation report (`simulate --emit json`) instead
+        #[arg(long)]
+        report: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, powershell)
     #[command(after_help = "Example:\n  muster completions bash > /etc/bash_completion.d/muster")]
@@ -173,9 +191,15 @@ pub fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
-        Command::Schema { diagnostics } => {
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Schema {
+            diagnostics,
+            report,
+        } => {
             if diagnostics {
                 print!("{}", diagnostic::diagnostics_schema());
+            } else if report {
+                print!("{}", crate::simulate::report::schema());
             } else {
                 print!("{}", crate::plan::schema());
             }

@@ -76,38 +76,46 @@ pub fn write_json(
         warning_count: counts.warnings,
         diagnostics: diagnostics
             .iter()
-            .map(|d| {
-                let mut labels = Vec::new();
-                if let Some(label) = &d.label {
-                    labels.push(JsonLabel {
-                        primary: true,
-                        message: label,
-                        file: file_name(sources, d.span),
-                        start: position(sources, d.span, d.span.start),
-                        end: position(sources, d.span, d.span.end),
-                    });
-                }
-                labels.extend(d.secondary.iter().map(|l| JsonLabel {
-                    primary: false,
-                    message: &l.message,
-                    file: file_name(sources, l.span),
-                    start: position(sources, l.span, l.span.start),
-                    end: position(sources, l.span, l.span.end),
-                }));
-                JsonDiagnostic {
-                    code: d.code.as_str(),
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    file: file_name(sources, d.span),
-                    start: position(sources, d.span, d.span.start),
-                    end: position(sources, d.span, d.span.end),
-                    labels,
-                    notes: &d.notes,
-                    help: d.help.as_deref(),
-                }
-            })
+            .map(|d| json_diagnostic(sources, d))
             .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+fn json_diagnostic<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let mut labels = Vec::new();
+    if let Some(label) = &d.label {
+        labels.push(JsonLabel {
+            primary: true,
+            message: label,
+            file: file_name(sources, d.span),
+            start: position(sources, d.span, d.span.start),
+            end: position(sources, d.span, d.span.end),
+        });
+    }
+    labels.extend(d.secondary.iter().map(|l| JsonLabel {
+        primary: false,
+        message: &l.message,
+        file: file_name(sources, l.span),
+        start: position(sources, l.span, l.span.start),
+        end: position(sources, l.span, l.span.end),
+    }));
+    JsonDiagnostic {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file: file_name(sources, d.span),
+        start: position(sources, d.span, d.span.start),
+        end: position(sources, d.span, d.span.end),
+        labels,
+        notes: &d.notes,
+        help: d.help.as_deref(),
+    }
+}
+
+/// One diagnostic as in `--format json`, as a JSON value (the findings of
+/// a simulation report carry them).
+pub fn diagnostic_value(sources: &SourceMap, d: &Diagnostic) -> serde_json::Value {
+    serde_json::to_value(json_diagnostic(sources, d)).unwrap_or(serde_json::Value::Null)
 }

@@ -18,7 +18,7 @@ use crate::source::Span;
 pub use concise::write_concise;
 pub use github::write_github;
 pub use human::{HumanOptions, write_human};
-pub use json::write_json;
+pub use json::{diagnostic_value, write_json};
 pub use sarif::{help_text, write_sarif};
 pub use schema::{DIAGNOSTICS_SCHEMA_ID, diagnostics_schema};
 
@@ -163,6 +163,11 @@ codes! {
     E0505: Error, "required attribute missing";
     W0601: Warning, "declared but never used";
     W0602: Warning, "procedure has no trigger";
+    W0701: Warning, "deadline missed in a scenario";
+    W0702: Warning, "shortage in a scenario: a claim waited";
+    W0703: Warning, "step never completed in a scenario";
+    W0704: Warning, "incident activated no procedure";
+    E0705: Error, "expectation not met";
 }
 
 impl Serialize for Code {

@@ -3,7 +3,10 @@
 //! always gives the same bytes.
 
 pub mod dot;
+pub mod gantt;
 pub mod mermaid;
+pub mod msel;
+pub mod timeline;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;

@@ -41,6 +41,11 @@ pub fn text(code: Code) -> &'static str {
         Code::E0505 => include_str!("E0505.md"),
         Code::W0601 => include_str!("W0601.md"),
         Code::W0602 => include_str!("W0602.md"),
+        Code::W0701 => include_str!("W0701.md"),
+        Code::W0702 => include_str!("W0702.md"),
+        Code::W0703 => include_str!("W0703.md"),
+        Code::W0704 => include_str!("W0704.md"),
+        Code::E0705 => include_str!("E0705.md"),
     }
 }
 
