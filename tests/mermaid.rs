@@ -81,6 +81,32 @@ fn mermaid_parses_every_diagram() {
         std::fs::write(&file, muster::emit::mermaid::overview(&plan)).unwrap();
         files.push(file);
     }
+    // The Gantt charts of every example's scenarios, and of the hostile
+    // labels of tests/emit.
+    for (i, input) in inputs.iter().enumerate() {
+        let output = muster::compile_file(input, &muster::Options::default()).unwrap();
+        let model = output.model.expect("the file compiles");
+        if model.scenarios.is_empty() {
+            continue;
+        }
+        let outcomes: Vec<_> = model
+            .scenarios
+            .iter()
+            .map(|sc| muster::simulate::simulate(&model, sc, Default::default()))
+            .collect();
+        let report = muster::simulate::report::build(&outcomes, &output.sources);
+        let file = dir.path().join(format!("{i}-gantt.mmd"));
+        std::fs::write(&file, muster::emit::gantt::render(&report)).unwrap();
+        files.push(file);
+    }
+    assert!(
+        files
+            .iter()
+            .filter(|f| f.to_string_lossy().ends_with("gantt.mmd"))
+            .count()
+            >= 5,
+        "every example has a scenario"
+    );
     let (ok, output) = validate(&files);
     assert!(ok, "{output}");
     assert_eq!(output.matches("ok ").count(), files.len(), "{output}");

@@ -612,6 +612,9 @@ impl<'m> Engine<'_, 'm> {
                         step,
                         c,
                     );
+                    let resource = self.claims[c as usize].resource;
+                    let capacity = self.pools[resource].as_ref().map_or(0, |p| p.capacity);
+                    self.set_resource(resource, capacity);
                 }
             }
             // 5. Deadlines of this minute.

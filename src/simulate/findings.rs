@@ -230,7 +230,7 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
                 if let (Some(g), Some(r)) = (claim.granted, claim.ready) {
                     if r > g {
                         here.push(format!(
-                            "{} was ready {} after it was granted, at {}",
+                            "{} took {} to be ready after the grant, until {}",
                             resource.id,
                             format_readable(u64::from(r - g)),
                             at(r)

@@ -479,9 +479,8 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
         }
         EventKind::ClaimWaiting => {
             let c = claim();
-            let free = run.pools[c.resource].as_ref().map(|p| p.capacity);
             let mut detail = format!("waiting for {}", amount_text(model, c.resource, c.amount));
-            if let Some(capacity) = free {
+            if let Some((_, capacity)) = e.resource {
                 detail.push_str(&format!(" (pool of {capacity})"));
             }
             (None, detail)
@@ -510,13 +509,22 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
                         detail.push_str(&format!(", late by {}", readable(e.minute - deadline)));
                     }
                 }
-                if !s.activates.is_empty() {
-                    let names: Vec<&str> = s
-                        .activates
-                        .iter()
-                        .map(|&p| model.procedures[p].id.as_str())
-                        .collect();
-                    detail.push_str(&format!(", activates {}", names.join(", ")));
+                // The procedures this completion started (not those
+                // already active for the incident).
+                let started: Vec<&str> = run
+                    .activations
+                    .iter()
+                    .filter(|b| {
+                        b.incident == a.incident
+                            && b.t0 == e.minute
+                            && b.activated_by.is_some_and(|by| {
+                                by.procedure == a.procedure && Some(by.step) == e.step
+                            })
+                    })
+                    .map(|b| model.procedures[b.procedure].id.as_str())
+                    .collect();
+                if !started.is_empty() {
+                    detail.push_str(&format!(", activates {}", started.join(", ")));
                 }
             }
             (owner, detail)
