@@ -83,11 +83,16 @@ fn row(sc: &ScenarioReport, e: &EventReport) -> Option<[String; 8]> {
                 .iter()
                 .find(|i| i.id == incident)
                 .map_or(incident.clone(), |i| i.label.clone());
+            let description = if label == incident {
+                e.detail.clone()
+            } else {
+                format!("{label}: {}", e.detail)
+            };
             (
                 "incident",
                 String::new(),
                 String::new(),
-                format!("{label}: {}", e.detail),
+                description,
                 String::new(),
             )
         }
