@@ -58,7 +58,7 @@ pub(super) fn is_stdin_path(path: &Path) -> bool {
 
 /// The inputs of a run, grouped by root so that files which may use each
 /// other are checked together.
-enum Group {
+pub(super) enum Group {
     Stdin,
     Files {
         root: PathBuf,
@@ -111,7 +111,7 @@ fn discovered_root(path: &Path, root: Option<&PathBuf>) -> Result<Option<PathBuf
     Ok(super::config::find(path)?.map(|c| c.root))
 }
 
-fn groups(
+pub(super) fn groups(
     inputs: &[PathBuf],
     root: Option<&PathBuf>,
     failed: &mut bool,
@@ -238,17 +238,6 @@ struct Checked {
 
 /// Checks one group.
 fn check_group(group: &Group, root: Option<&PathBuf>) -> Result<Checked, String> {
-    let cannot_read = |p: &Path, e: std::io::Error| {
-        let mut message = format!(
-            "cannot read `{}`: {}",
-            printable(&p.display().to_string()),
-            io_reason(&e)
-        );
-        if is_stdin_path(p) {
-            message.push_str("\nhelp: write `-` to read standard input");
-        }
-        message
-    };
     match group {
         Group::Stdin => {
             let mut bytes = Vec::new();
@@ -271,44 +260,81 @@ fn check_group(group: &Group, root: Option<&PathBuf>) -> Result<Checked, String>
                 files,
             })
         }
-        Group::Files {
-            root,
-            universe,
-            targets,
-        } => {
-            let mut session = Session::new(root).map_err(|e| cannot_read(root, e))?;
-            let mut ids: Vec<FileId> = Vec::with_capacity(universe.len());
-            let mut wanted: Vec<FileId> = Vec::new();
-            let mut refused = Vec::new();
-            for (file, walked) in universe {
-                let target = targets
-                    .as_ref()
-                    .is_none_or(|t| t.contains(&canonical(file)));
-                match session.load_entry(file) {
-                    Ok(id) => {
-                        if !ids.contains(&id) {
-                            ids.push(id);
-                        }
-                        if target && !wanted.contains(&id) {
-                            wanted.push(id);
-                        }
-                    }
-                    Err(e) if !target => drop(e),
-                    Err(e) if *walked => refused.push(session.refuse_entry(file, &e)),
-                    Err(e) => return Err(cannot_read(file, e)),
-                }
-            }
-            let entries = handbooks_of(&session, &ids, targets.as_ref().map(|_| &wanted[..]));
-            let (mut diagnostics, files) = check_entries(&session, &entries, &wanted);
-            let files = files + refused.len();
-            diagnostics.extend(refused);
+        Group::Files { .. } => {
+            let loaded = load_group(group)?;
+            let (mut diagnostics, files) =
+                check_entries(&loaded.session, &loaded.entries, &loaded.wanted);
+            let files = files + loaded.refused.len();
+            diagnostics.extend(loaded.refused);
             Ok(Checked {
-                session,
+                session: loaded.session,
                 diagnostics,
                 files,
             })
         }
     }
+}
+
+/// The files of a group, loaded: the handbooks to compile (`entries`),
+/// the files asked about (`wanted`), and diagnostics for walked files
+/// that could not be read.
+pub(super) struct Loaded {
+    pub session: Session,
+    pub entries: Vec<FileId>,
+    pub wanted: Vec<FileId>,
+    pub refused: Vec<Diagnostic>,
+}
+
+/// Loads the files of a group of files (not standard input).
+pub(super) fn load_group(group: &Group) -> Result<Loaded, String> {
+    let cannot_read = |p: &Path, e: std::io::Error| {
+        let mut message = format!(
+            "cannot read `{}`: {}",
+            printable(&p.display().to_string()),
+            io_reason(&e)
+        );
+        if is_stdin_path(p) {
+            message.push_str("\nhelp: write `-` to read standard input");
+        }
+        message
+    };
+    let Group::Files {
+        root,
+        universe,
+        targets,
+    } = group
+    else {
+        return Err("standard input is not a group of files".to_owned());
+    };
+    let mut session = Session::new(root).map_err(|e| cannot_read(root, e))?;
+    let mut ids: Vec<FileId> = Vec::with_capacity(universe.len());
+    let mut wanted: Vec<FileId> = Vec::new();
+    let mut refused = Vec::new();
+    for (file, walked) in universe {
+        let target = targets
+            .as_ref()
+            .is_none_or(|t| t.contains(&canonical(file)));
+        match session.load_entry(file) {
+            Ok(id) => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+                if target && !wanted.contains(&id) {
+                    wanted.push(id);
+                }
+            }
+            Err(e) if !target => drop(e),
+            Err(e) if *walked => refused.push(session.refuse_entry(file, &e)),
+            Err(e) => return Err(cannot_read(file, e)),
+        }
+    }
+    let entries = handbooks_of(&session, &ids, targets.as_ref().map(|_| &wanted[..]));
+    Ok(Loaded {
+        session,
+        entries,
+        wanted,
+        refused,
+    })
 }
 
 /// The entries among `loaded`: the files no other loaded file uses. With

@@ -8,6 +8,7 @@ mod explain;
 mod fmt;
 mod output;
 mod simulate;
+mod test;
 mod walk;
 
 use std::io::Write;
@@ -48,6 +49,13 @@ Examples:
   muster simulate h.muster --emit json -o report.json --check
                                                      fail if the committed report is stale";
 
+const TEST_EXAMPLES: &str = "\
+Examples:
+  muster test                        every scenario with expectations below the current directory
+  muster test examples/ art42        only scenarios whose id or handbook path contains `art42`
+  muster test h.muster --scenario double_invocation --runs 1000
+  muster test --format github .      annotations on the `expect` lines that failed";
+
 const FMT_EXAMPLES: &str = "\
 Examples:
   muster fmt                     format every .muster file below the current directory
@@ -78,6 +86,9 @@ pub enum Command {
     /// Play the handbook's scenarios: timelines, findings, Gantt charts, MSELs
     #[command(after_help = SIMULATE_EXAMPLES)]
     Simulate(simulate::SimulateArgs),
+    /// Play every scenario with `expect` lines and fail when one does not hold
+    #[command(after_help = TEST_EXAMPLES)]
+    Test(test::TestArgs),
     /// Rewrite handbooks in the one canonical layout
     #[command(after_help = FMT_EXAMPLES)]
     Fmt(fmt::FmtArgs),
@@ -192,6 +203,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Test(args) => test::run(&args),
         Command::Schema {
             diagnostics,
             report,

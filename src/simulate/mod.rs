@@ -348,7 +348,12 @@ fn expectation(p: &Prepared<'_>, run: &Run<'_>, kind: &ExpectationKind) -> (bool
                     if !ok {
                         let (chain, _) = findings::causes(p, run, a, step.step);
                         if !chain.is_empty() {
-                            text.push_str(&format!(": it {}", chain.join("; then ")));
+                            let it = if chain[0].starts_with("waited") {
+                                "it "
+                            } else {
+                                ""
+                            };
+                            text.push_str(&format!(": {it}{}", chain.join("; then ")));
                         }
                     }
                     (ok, text)
