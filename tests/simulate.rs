@@ -71,7 +71,8 @@ fn claim<'a>(a: &'a report::ActivationReport, resource: &str) -> &'a report::Cla
         .expect("the claim")
 }
 
-const ART42: &str = include_str!("../examples/art42_7.muster");
+/// The reference tabletop with the contract's own expectations.
+const ART42: &str = include_str!("ui/test/e0705_double_invocation.muster");
 
 #[test]
 fn the_reference_example_plays_as_the_contract_says() {
