@@ -51,3 +51,49 @@ fn the_readme_language_example_is_valid_and_formatted() {
     );
     assert_eq!(muster::fmt::format_source(&sources, id).unwrap(), example);
 }
+
+/// The block of the README after the marker `<!-- NAME: ... -->`.
+fn readme_block(marker: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let at = readme
+        .find(&format!("<!-- {marker}:"))
+        .unwrap_or_else(|| panic!("README.md has no `{marker}` block"));
+    let rest = &readme[at..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_owned()
+}
+
+fn played(example: &str) -> muster::simulate::report::Report {
+    let output = muster::compile_file(root().join(example), &muster::Options::default()).unwrap();
+    let model = output.model.expect("the example compiles");
+    let outcomes: Vec<_> = model
+        .scenarios
+        .iter()
+        .map(|sc| muster::simulate::simulate(&model, sc, Default::default()))
+        .collect();
+    muster::simulate::report::build(&outcomes, &output.sources)
+}
+
+#[test]
+fn the_readme_timeline_and_gantt_chart_are_current() {
+    let report = played("examples/art42_7.muster");
+    assert!(
+        readme_block("timeline") == muster::emit::timeline::render(&report),
+        "the timeline in README.md is stale: `cargo run -- simulate examples/art42_7.muster`"
+    );
+    assert!(
+        readme_block("gantt") == muster::emit::gantt::render(&report),
+        "the Gantt chart in README.md is stale: `cargo run -- simulate examples/art42_7.muster --emit gantt`"
+    );
+}
+
+#[test]
+fn the_reference_running_example_is_the_shipped_one() {
+    let reference = std::fs::read_to_string(root().join("docs/reference.md")).unwrap();
+    let start = reference.find("```muster\n").unwrap() + "```muster\n".len();
+    let end = start + reference[start..].find("```").unwrap();
+    let example = std::fs::read_to_string(root().join("examples/art42_7.muster")).unwrap();
+    assert_eq!(&reference[start..end], example);
+}

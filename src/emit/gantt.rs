@@ -38,7 +38,7 @@ fn date(minutes: u32) -> String {
     let rest = minutes % 1440;
     let mut year = 2001u32;
     loop {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap = leap_year(year);
         let length = if leap { 366 } else { 365 };
         if days < length {
             break;
@@ -46,7 +46,7 @@ fn date(minutes: u32) -> String {
         days -= length;
         year += 1;
     }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = leap_year(year);
     let months = [
         31,
         if leap { 29 } else { 28 },
@@ -174,15 +174,15 @@ fn scenario(out: &mut String, index: usize, sc: &ScenarioReport, many: bool) {
                     );
                 }
             }
-            if step.decision {
-                if let Some(done) = step.complete_minutes {
-                    let _ = writeln!(
-                        out,
-                        "    decision {} :milestone, {id}d, {}, 0m",
-                        text(&step.id),
-                        date(done)
-                    );
-                }
+            if step.decision
+                && let Some(done) = step.complete_minutes
+            {
+                let _ = writeln!(
+                    out,
+                    "    decision {} :milestone, {id}d, {}, 0m",
+                    text(&step.id),
+                    date(done)
+                );
             }
             if let Some(deadline) = step.deadline_minutes {
                 let verdict = match step.met {
@@ -204,6 +204,10 @@ fn scenario(out: &mut String, index: usize, sc: &ScenarioReport, many: bool) {
             }
         }
     }
+}
+
+fn leap_year(year: u32) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn tag_list(tags: &[&str]) -> String {

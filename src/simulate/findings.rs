@@ -183,16 +183,16 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
             ));
             injects.extend(run_s.delayed_by.iter().copied());
         }
-        if let Some(range) = step.takes_range {
-            if run_s.takes > range.min {
-                here.push(format!(
-                    "`{}` took {} of its {}..{}",
-                    step.id,
-                    format_readable(u64::from(run_s.takes)),
-                    format_readable(u64::from(range.min)),
-                    format_readable(u64::from(range.max))
-                ));
-            }
+        if let Some(range) = step.takes_range
+            && run_s.takes > range.min
+        {
+            here.push(format!(
+                "`{}` took {} of its {}..{}",
+                step.id,
+                format_readable(u64::from(run_s.takes)),
+                format_readable(u64::from(range.min)),
+                format_readable(u64::from(range.max))
+            ));
         }
         // When the step could have started, by its `after`.
         let last_pred = step
@@ -227,15 +227,15 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
                     here.push(wait);
                 }
                 let resource = &p.model.resources[req.resource];
-                if let (Some(g), Some(r)) = (claim.granted, claim.ready) {
-                    if r > g {
-                        here.push(format!(
-                            "{} took {} to be ready after the grant, until {}",
-                            resource.id,
-                            format_readable(u64::from(r - g)),
-                            at(r)
-                        ));
-                    }
+                if let (Some(g), Some(r)) = (claim.granted, claim.ready)
+                    && r > g
+                {
+                    here.push(format!(
+                        "{} took {} to be ready after the grant, until {}",
+                        resource.id,
+                        format_readable(u64::from(r - g)),
+                        at(r)
+                    ));
                 }
             }
         }
@@ -551,10 +551,8 @@ fn why_false(c: &Condition, facts: &[Option<&FactValue>], model: &Model, out: &m
 
 fn facts_read(c: &Condition, out: &mut Vec<usize>) {
     match c {
-        Condition::Fact(f) => {
-            if !out.contains(f) {
-                out.push(*f);
-            }
+        Condition::Fact(f) if !out.contains(f) => {
+            out.push(*f);
         }
         Condition::Not(inner) => facts_read(inner, out),
         Condition::And(items) | Condition::Or(items) => {

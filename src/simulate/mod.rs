@@ -119,6 +119,9 @@ impl Outcome<'_> {
 /// How many runs are played at once before they are folded in.
 const CHUNK: u32 = 256;
 
+/// A step of an activation: `(incident, procedure, step)`.
+type StepKey = (IncidentIdx, ProcedureIdx, StepIdx);
+
 /// What one run leaves for the outcome.
 struct Summary<'m> {
     index: u32,
@@ -126,11 +129,7 @@ struct Summary<'m> {
     findings: Vec<(Key, Diagnostic)>,
     expectations: Vec<(bool, String)>,
     /// `(incident, procedure, step) → (completed at, deadline met)`.
-    steps: Vec<(
-        (IncidentIdx, ProcedureIdx, StepIdx),
-        Option<u32>,
-        Option<bool>,
-    )>,
+    steps: Vec<(StepKey, Option<u32>, Option<bool>)>,
 }
 
 #[derive(Default)]
@@ -151,7 +150,7 @@ pub fn simulate<'m>(model: &'m Model, scenario: &'m Scenario, options: Options) 
     let mut held = vec![0u32; scenario.expectations.len()];
     let mut measured: Vec<Option<(u32, String)>> = vec![None; scenario.expectations.len()];
     let mut first_measure: Vec<String> = vec![String::new(); scenario.expectations.len()];
-    let mut steps: BTreeMap<(IncidentIdx, ProcedureIdx, StepIdx), StepCounts> = BTreeMap::new();
+    let mut steps: BTreeMap<StepKey, StepCounts> = BTreeMap::new();
 
     let mut start = 0;
     while start < runs {
