@@ -42,7 +42,11 @@ fn every_example_scenario_in_every_artefact() {
         }
         // The findings, as people read them.
         let out = muster_in(root(), &["simulate", path, "--color", "never"], None);
-        insta::assert_snapshot!(format!("{name}.findings"), text(&out.stderr));
+        let findings: String = text(&out.stderr)
+            .lines()
+            .map(|l| format!("{}\n", l.trim_end()))
+            .collect();
+        insta::assert_snapshot!(format!("{name}.findings"), findings);
     }
 }
 
