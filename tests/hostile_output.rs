@@ -144,3 +144,76 @@ fn a_long_line_with_thousands_of_mistakes_gives_a_bounded_report() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["diagnostics"].as_array().unwrap().len(), 2000);
 }
+
+/// The simulation's artefacts and findings of a scenario whose labels and
+/// notes carry formulas, escapes, workflow commands and Markdown.
+#[test]
+fn a_scenario_cannot_forge_output_in_any_simulation_artefact() {
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emit/hostile_labels.muster"),
+    )
+    .unwrap();
+    for emit in ["timeline", "json", "gantt", "msel"] {
+        for format in FORMATS {
+            let out = muster(
+                &[
+                    "simulate", "-", "--emit", emit, "--format", format, "--color", "never",
+                ],
+                &input,
+            );
+            assert_eq!(out.status.code(), Some(0), "{emit} {format}");
+            for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+                let text = String::from_utf8_lossy(bytes);
+                for c in ['\u{1b}', '\u{7}', '\r'] {
+                    // The MSEL's lines end in CRLF, as RFC 4180 says.
+                    let allowed = c == '\r' && emit == "msel" && stream == "stdout";
+                    let raw = if allowed {
+                        text.replace("\r\n", "").contains(c)
+                    } else {
+                        text.contains(c)
+                    };
+                    assert!(!raw, "{emit} {format} {stream}: raw U+{:04X}", u32::from(c));
+                }
+                for line in text.lines() {
+                    let ours = line.starts_with("::error file=<stdin>,")
+                        || line.starts_with("::warning file=<stdin>,");
+                    assert!(
+                        ours || !line.starts_with("::"),
+                        "{emit} {format} {stream}: {line}"
+                    );
+                }
+            }
+            if emit == "msel" {
+                let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+                for record in reader.records() {
+                    for cell in record.unwrap().iter() {
+                        assert!(
+                            !cell.starts_with(['=', '+', '-', '@']),
+                            "a formula cell: {cell}"
+                        );
+                    }
+                }
+            }
+            if emit == "gantt" {
+                let text = String::from_utf8_lossy(&out.stdout);
+                let data = regex::Regex::new(
+                    r"^((crit|done|active|milestone), )*s\d+a\d+t\d+[dw]?, \d{4}-\d\d-\d\d \d\d:\d\d, (\d{4}-\d\d-\d\d \d\d:\d\d|0m)$",
+                )
+                .unwrap();
+                for line in text.lines().skip(1) {
+                    let line = line.trim_start();
+                    assert!(!line.contains('#') && !line.contains(';'), "{line}");
+                    assert!(!line.contains("%%"), "{line}");
+                    let head = ["title ", "section ", "dateFormat ", "axisFormat "];
+                    if head.iter().any(|h| line.starts_with(h)) {
+                        assert!(!line.starts_with("title ") || !line.contains(':'), "{line}");
+                        continue;
+                    }
+                    // A task: a name without `:`, then only Muster's data.
+                    let (_, rest) = line.split_once(" :").expect("a task line");
+                    assert!(data.is_match(rest), "{line}");
+                }
+            }
+        }
+    }
+}
