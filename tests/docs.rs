@@ -97,3 +97,19 @@ fn the_reference_running_example_is_the_shipped_one() {
     let example = std::fs::read_to_string(root().join("examples/art42_7.muster")).unwrap();
     assert_eq!(&reference[start..end], example);
 }
+
+#[test]
+fn the_committed_manual_is_current() {
+    let output = muster::compile_file(
+        root().join("examples/art42_7.muster"),
+        &muster::Options::default(),
+    )
+    .unwrap();
+    let plan = output.plan.expect("the example compiles");
+    let report = played("examples/art42_7.muster");
+    let committed = std::fs::read_to_string(root().join("docs/art42_7.manual.md")).unwrap();
+    assert!(
+        committed == muster::emit::doc::render(&plan, &report),
+        "docs/art42_7.manual.md is stale: `cargo run -- doc examples/art42_7.muster -o docs/art42_7.manual.md`"
+    );
+}

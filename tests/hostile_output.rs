@@ -153,6 +153,10 @@ fn a_scenario_cannot_forge_output_in_any_simulation_artefact() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emit/hostile_labels.muster"),
     )
     .unwrap();
+    let data = regex::Regex::new(
+        r"^((crit|done|active|milestone), )*s\d+a\d+t\d+[dw]?, \d{4}-\d\d-\d\d \d\d:\d\d, (\d{4}-\d\d-\d\d \d\d:\d\d|0m)$",
+    )
+    .unwrap();
     for emit in ["timeline", "json", "gantt", "msel"] {
         for format in FORMATS {
             let out = muster(
@@ -196,10 +200,7 @@ fn a_scenario_cannot_forge_output_in_any_simulation_artefact() {
             }
             if emit == "gantt" {
                 let text = String::from_utf8_lossy(&out.stdout);
-                let data = regex::Regex::new(
-                    r"^((crit|done|active|milestone), )*s\d+a\d+t\d+[dw]?, \d{4}-\d\d-\d\d \d\d:\d\d, (\d{4}-\d\d-\d\d \d\d:\d\d|0m)$",
-                )
-                .unwrap();
+
                 for line in text.lines().skip(1) {
                     let line = line.trim_start();
                     assert!(!line.contains('#') && !line.contains(';'), "{line}");

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 pub mod config;
+mod doc;
 mod explain;
 mod fmt;
 mod output;
@@ -49,6 +50,13 @@ Examples:
   muster simulate h.muster --emit json -o report.json --check
                                                      fail if the committed report is stale";
 
+const DOC_EXAMPLES: &str = "\
+Examples:
+  muster doc examples/eu_crisis/main.muster -o manual.md
+                                            the manual of a handbook in several files
+  muster doc h.muster -o docs/manual.md --check
+                                            fail if the committed manual is stale";
+
 const TEST_EXAMPLES: &str = "\
 Examples:
   muster test                        every scenario with expectations below the current directory
@@ -83,6 +91,9 @@ pub enum Command {
     /// Compile a handbook into a JSON plan, a DOT or a Mermaid diagram
     #[command(after_help = EXAMPLES)]
     Build(build::BuildArgs),
+    /// Write the handbook as a Markdown manual, with a checklist for every actor
+    #[command(long_about = doc::ABOUT, after_help = DOC_EXAMPLES)]
+    Doc(doc::DocArgs),
     /// Play the handbook's scenarios: timelines, findings, Gantt charts, MSELs
     #[command(after_help = SIMULATE_EXAMPLES)]
     Simulate(simulate::SimulateArgs),
@@ -203,6 +214,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Doc(args) => doc::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Schema {
             diagnostics,

@@ -2,6 +2,7 @@
 //! function of the [`Plan`] that returns the whole text. The same plan
 //! always gives the same bytes.
 
+pub mod doc;
 pub mod dot;
 pub mod gantt;
 pub mod mermaid;
