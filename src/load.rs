@@ -90,6 +90,9 @@ pub struct Session {
     display_root: PathBuf,
     by_path: HashMap<PathBuf, FileId>,
     files: Vec<Loaded>,
+    /// Texts to use instead of the files on disk (an editor's unsaved
+    /// buffers), by canonical path.
+    overlay: HashMap<PathBuf, String>,
 }
 
 #[derive(Debug)]
@@ -261,6 +264,7 @@ impl Session {
             display_root: root.to_path_buf(),
             by_path: HashMap::new(),
             files: Vec::new(),
+            overlay: HashMap::new(),
         })
     }
 
@@ -286,7 +290,7 @@ impl Session {
         if let Some(&id) = self.by_path.get(&canonical) {
             return Ok(id);
         }
-        let bytes = read_source(&canonical)?;
+        let bytes = self.read(&canonical)?;
         // One file, one name: `./x.muster` is shown as `x.muster`.
         let shown: PathBuf = path
             .components()
@@ -296,6 +300,34 @@ impl Session {
         let id = self.add(name, Some(canonical), bytes);
         self.load_uses(id);
         Ok(id)
+    }
+
+    /// Uses `text` for the file at `path` instead of what is on disk (an
+    /// editor's buffer). Call before loading anything.
+    pub fn set_overlay(&mut self, path: &Path, text: String) {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.overlay.insert(canonical, text);
+    }
+
+    /// The bytes of a file: its overlay, else the file on disk.
+    fn read(&self, canonical: &Path) -> std::io::Result<Vec<u8>> {
+        match self.overlay.get(canonical) {
+            Some(text) => Ok(text.as_bytes().to_vec()),
+            None => read_source(canonical),
+        }
+    }
+
+    /// The tree of a loaded file that parsed.
+    pub fn ast(&self, id: FileId) -> Option<&crate::syntax::ast::File> {
+        self.files
+            .get(id.0 as usize)
+            .and_then(|f| f.parsed.as_ref())
+            .and_then(|p| p.ast.as_ref())
+    }
+
+    /// The id of a loaded file, by its canonical path.
+    pub fn file_id(&self, canonical: &Path) -> Option<FileId> {
+        self.by_path.get(canonical).copied()
     }
 
     /// Records an entry file that could not be loaded (found in a
@@ -390,7 +422,7 @@ impl Session {
                 match resolved {
                     Ok(canonical) => match self.by_path.get(&canonical) {
                         Some(&target) => uses.push(Ok((target, use_span))),
-                        None => match read_source(&canonical) {
+                        None => match self.read(&canonical) {
                             Ok(bytes) => {
                                 let rel = relative(&canonical, &self.root);
                                 let name =

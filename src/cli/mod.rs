@@ -7,6 +7,7 @@ pub mod config;
 mod doc;
 mod explain;
 mod fmt;
+mod lsp;
 mod output;
 mod simulate;
 mod test;
@@ -106,6 +107,9 @@ pub enum Command {
     /// Explain a diagnostic code, with a wrong and a fixed example
     #[command(after_help = "Example:\n  muster explain E0201")]
     Explain(explain::ExplainArgs),
+    /// Run the language server on standard input and output (for editors)
+    #[command(after_help = "Editors start it themselves; see editors/vscode/README.md for VS Code, Neovim and Helix.")]
+    Lsp,
     /// Print the JSON Schema (draft 2020-12) of the JSON plan
     Schema {
         /// Print the schema of `--format json` diagnostics instead
@@ -216,6 +220,13 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Doc(args) => doc::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Lsp => match lsp::run() {
+            Ok(()) => EXIT_OK,
+            Err(message) => {
+                eprintln!("error: the language server stopped: {}", crate::diagnostic::printable(&message));
+                EXIT_USAGE
+            }
+        },
         Command::Schema {
             diagnostics,
             report,
