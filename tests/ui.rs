@@ -1,7 +1,7 @@
-//! UI tests: every `tests/ui/<area>/*.muster` file is checked by the real
-//! binary, and its report (colour off, trailing spaces trimmed) and exit
-//! status are compared with a committed snapshot. Adding a case is adding a
-//! file.
+//! UI tests: every `tests/ui/<area>/*.muster` file is checked (or, under
+//! `simulate/`, played) by the real binary, and its report (colour off,
+//! trailing spaces trimmed) and exit status are compared with a committed
+//! snapshot. Adding a case is adding a file.
 
 use std::path::Path;
 use std::process::Command;
@@ -9,11 +9,24 @@ use std::process::Command;
 /// Runs `muster check --color never <file>` from the crate root, so that the
 /// file names in the report are the stable relative paths of the fixtures.
 fn run_check(path: &Path) -> String {
+    run_muster(&["check", "--color", "never"], path)
+}
+
+/// Runs `muster simulate --color never <file>` from the crate root: the
+/// timeline on standard output, the findings on standard error.
+fn run_simulate(path: &Path) -> String {
+    run_muster(&["simulate", "--color", "never"], path)
+}
+
+/// Runs the binary with `args` and the fixture's relative path; the
+/// report is its standard output, then its standard error (both with
+/// trailing spaces trimmed) and its exit status.
+fn run_muster(args: &[&str], path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = path.strip_prefix(root).unwrap_or(path);
     let output = Command::new(env!("CARGO_BIN_EXE_muster"))
         .current_dir(root)
-        .args(["check", "--color", "never"])
+        .args(args)
         .arg(relative)
         .env_remove("NO_COLOR")
         .output()
@@ -27,7 +40,10 @@ fn run_check(path: &Path) -> String {
     }
     if !stderr.is_empty() {
         report.push_str("--- stderr\n");
-        report.push_str(&stderr);
+        for line in stderr.lines() {
+            report.push_str(line.trim_end());
+            report.push('\n');
+        }
     }
     report.push_str(&format!(
         "--- exit status: {}\n",
@@ -54,6 +70,15 @@ fn check() {
 fn scenario() {
     insta::glob!("ui/scenario/*.muster", |path| {
         insta::assert_snapshot!(run_check(path));
+    });
+}
+
+/// Scenarios played: the timeline (standard output) and the findings
+/// (standard error) of `muster simulate`.
+#[test]
+fn simulate() {
+    insta::glob!("ui/simulate/*.muster", |path| {
+        insta::assert_snapshot!(run_simulate(path));
     });
 }
 
