@@ -18,6 +18,24 @@ fn run_simulate(path: &Path) -> String {
     run_muster(&["simulate", "--color", "never"], path)
 }
 
+/// Runs `muster test --color never <file>`: the test runner's lines and
+/// the E0705 failures, with the time taken (which varies) blanked.
+fn run_test(path: &Path) -> String {
+    let report = run_muster(&["test", "--color", "never"], path);
+    let mut out = String::new();
+    for line in report.lines() {
+        match line.find("; finished in ") {
+            Some(at) => {
+                out.push_str(&line[..at]);
+                out.push_str("; finished in [time]");
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Runs the binary with `args` and the fixture's relative path; the
 /// report is its standard output, then its standard error (both with
 /// trailing spaces trimmed) and its exit status.
@@ -75,6 +93,13 @@ fn scenario() {
 
 /// Scenarios played: the timeline (standard output) and the findings
 /// (standard error) of `muster simulate`.
+#[test]
+fn test() {
+    insta::glob!("ui/test/*.muster", |path| {
+        insta::assert_snapshot!(run_test(path));
+    });
+}
+
 #[test]
 fn simulate() {
     insta::glob!("ui/simulate/*.muster", |path| {
