@@ -108,7 +108,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  muster explain E0201")]
     Explain(explain::ExplainArgs),
     /// Run the language server on standard input and output (for editors)
-    #[command(after_help = "Editors start it themselves; see editors/vscode/README.md for VS Code, Neovim and Helix.")]
+    #[command(
+        after_help = "Editors start it themselves; see editors/vscode/README.md for VS Code, Neovim and Helix."
+    )]
     Lsp,
     /// Print the JSON Schema (draft 2020-12) of the JSON plan
     Schema {
@@ -223,7 +225,10 @@ pub fn main() -> ExitCode {
         Command::Lsp => match lsp::run() {
             Ok(()) => EXIT_OK,
             Err(message) => {
-                eprintln!("error: the language server stopped: {}", crate::diagnostic::printable(&message));
+                eprintln!(
+                    "error: the language server stopped: {}",
+                    crate::diagnostic::printable(&message)
+                );
                 EXIT_USAGE
             }
         },

@@ -90,7 +90,24 @@ fn scenario(out: &mut String, sc: &ScenarioReport) {
                 _ => format!("{} not completed", s.id),
             })
             .collect();
-        let mut deadlines = format!("{met} met");
+        let with_deadline = a
+            .steps
+            .iter()
+            .filter(|s| s.deadline_minutes.is_some())
+            .count();
+        let open = a
+            .steps
+            .iter()
+            .filter(|s| s.deadline_minutes.is_some() && s.met.is_none())
+            .count();
+        let mut deadlines = if with_deadline == 0 {
+            "no deadlines".to_owned()
+        } else {
+            format!("{met} met")
+        };
+        if open > 0 {
+            let _ = write!(deadlines, ", {open} undecided at the horizon");
+        }
         if !missed.is_empty() {
             let _ = write!(
                 deadlines,

@@ -157,6 +157,13 @@ pub struct Claim {
     key: QueueKey,
 }
 
+impl Claim {
+    /// Whether this claim comes before `other` in their pool's queue.
+    pub fn queued_before(&self, other: &Claim) -> bool {
+        self.key < other.key
+    }
+}
+
 /// The order of claims in a pool's queue: the minute requested, then
 /// incident, procedure, step (0 for the activation's own claims) and
 /// requirement in declaration order.
@@ -1162,15 +1169,26 @@ impl<'m> Engine<'_, 'm> {
     }
 
     fn delay(&mut self, incident: IncidentIdx, step: StepRef, by: u32, inject: usize) {
-        self.event(
-            EventKind::Delayed,
-            Some(incident),
-            self.activation_of(incident, step.procedure),
-            Some(step.step),
-            inject as u32,
-        );
-        self.set_procedure(step.procedure);
-        let Some(a) = self.activation_of(incident, step.procedure) else {
+        let activation = self.activation_of(incident, step.procedure);
+        // A delay of a step that completed (or cannot complete) changes
+        // nothing, and is no event.
+        let applies = activation.is_none_or(|a| {
+            matches!(
+                self.activations[a as usize].steps[step.step].state,
+                StepState::Waiting | StepState::Running
+            )
+        });
+        if applies {
+            self.event(
+                EventKind::Delayed,
+                Some(incident),
+                activation,
+                Some(step.step),
+                inject as u32,
+            );
+            self.set_procedure(step.procedure);
+        }
+        let Some(a) = activation else {
             let entry = self.pending_delay.entry((incident, step)).or_default();
             entry.0 = entry.0.saturating_add(by);
             entry.1.push(inject);

@@ -97,6 +97,15 @@ fn holders(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> Vec<String> {
         .collect()
 }
 
+/// A range as written: `1d..3d`, `1d..2d..5d`.
+fn range_text(r: crate::check::model::Range) -> String {
+    let d = |m: u32| format_readable(u64::from(m));
+    match r.mode {
+        Some(mode) => format!("{}..{}..{}", d(r.min), d(mode), d(r.max)),
+        None => format!("{}..{}", d(r.min), d(r.max)),
+    }
+}
+
 /// Why a claim waited, in one phrase: "waited 3d for frigates, held by
 /// cyprus · art42_7 (2 ships) until T+4d".
 pub fn claim_wait(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> Option<String> {
@@ -120,6 +129,30 @@ pub fn claim_wait(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> Option<String> {
     if !held.is_empty() {
         text.push_str(", held by ");
         text.push_str(&list(held));
+    }
+    // Claims before it in the queue, which it may not overtake.
+    let ahead: Vec<String> = run
+        .claims
+        .iter()
+        .enumerate()
+        .filter(|&(other, o)| {
+            other != c as usize
+                && o.resource == claim.resource
+                && o.requested <= claim.requested
+                && o.queued_before(claim)
+                && o.granted.is_none_or(|g| g > claim.requested)
+        })
+        .map(|(_, o)| {
+            format!(
+                "{} ({})",
+                activation_name(p, run, o.activation),
+                amount_text(p.model, o.resource, o.amount)
+            )
+        })
+        .collect();
+    if !ahead.is_empty() {
+        text.push_str(", behind the earlier claim of ");
+        text.push_str(&list(ahead));
     }
     if let Some(pool) = &run.pools[claim.resource] {
         let cuts: Vec<String> = pool
@@ -159,6 +192,9 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
         guard -= 1;
         let run_s = &act.steps[s];
         let step = &procedure.steps[s];
+        // What happened to this step, latest first (the whole list is
+        // reversed at the end): blocked, delayed, drawn long, then what it
+        // waited for before it started.
         let mut here = Vec::new();
         if let StepState::Blocked(j) = run_s.state {
             here.push(format!(
@@ -187,11 +223,10 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
             && run_s.takes > range.min
         {
             here.push(format!(
-                "`{}` took {} of its {}..{}",
+                "`{}` took {} of its {}",
                 step.id,
                 format_readable(u64::from(run_s.takes)),
-                format_readable(u64::from(range.min)),
-                format_readable(u64::from(range.max))
+                range_text(range)
             ));
         }
         // When the step could have started, by its `after`.
@@ -205,8 +240,10 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
             None => act.t0,
         };
         let started = run_s.start.unwrap_or(run.horizon);
-        if started > free_at || run_s.start.is_none() && free_at != u32::MAX {
-            // It waited for resources: the claims it needed.
+        let by_resources = started > free_at || (run_s.start.is_none() && free_at != u32::MAX);
+        if by_resources {
+            // It waited for resources: the claims it needed, the latest
+            // ready first.
             for req in &step.requires {
                 let claim = act
                     .claims
@@ -223,9 +260,6 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
                 if ready <= free_at {
                     continue;
                 }
-                if let Some(wait) = claim_wait(p, run, c) {
-                    here.push(wait);
-                }
                 let resource = &p.model.resources[req.resource];
                 if let (Some(g), Some(r)) = (claim.granted, claim.ready)
                     && r > g
@@ -237,11 +271,15 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
                         at(r)
                     ));
                 }
+                if let Some(wait) = claim_wait(p, run, c) {
+                    here.push(wait);
+                }
             }
         }
-        here.reverse();
         out.extend(here);
-        current = last_pred.filter(|_| free_at > act.t0);
+        // Earlier steps matter only when this one started as soon as they
+        // were done.
+        current = last_pred.filter(|_| free_at > act.t0 && !by_resources);
     }
     out.reverse();
     (out, injects)

@@ -45,6 +45,8 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
     /// In how many runs it occurred.
     pub runs: u32,
+    /// The run it is shown from (the first it occurred in).
+    pub first_run: u32,
 }
 
 /// One `expect` line, played.
@@ -103,10 +105,11 @@ impl Outcome<'_> {
             .map(|f| {
                 if self.runs > 1 {
                     f.diagnostic.clone().with_note(format!(
-                        "in {} of {} runs ({})",
+                        "in {} of {} runs ({}); shown as in run {}",
                         f.runs,
                         self.runs,
-                        share_text(f.runs, self.runs)
+                        share_text(f.runs, self.runs),
+                        f.first_run
                     ))
                 } else {
                     f.diagnostic.clone()
@@ -169,6 +172,7 @@ pub fn simulate<'m>(model: &'m Model, scenario: &'m Scenario, options: Options) 
                             key,
                             diagnostic,
                             runs: 1,
+                            first_run: summary.index,
                         });
                     }
                 }

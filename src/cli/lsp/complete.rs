@@ -154,7 +154,10 @@ fn names(index: &Index, kind: Kind, filter: impl Fn(&Key) -> bool) -> Vec<Comple
 fn compared_fact(before: &str) -> Option<&str> {
     let trimmed = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
     let trimmed = trimmed.trim_end();
-    let rest = if let Some(r) = trimmed.strip_suffix("==").or_else(|| trimmed.strip_suffix("!=")) {
+    let rest = if let Some(r) = trimmed
+        .strip_suffix("==")
+        .or_else(|| trimmed.strip_suffix("!="))
+    {
         r
     } else {
         // `fact in [a, b, `
@@ -212,13 +215,19 @@ pub fn complete(index: &Index, block: &Block, line_before: &str) -> Vec<Completi
             .map(|k| item(k, CompletionItemKind::ENUM_MEMBER, None))
             .collect(),
         "after" => match block {
-            Block::Step(p) => names(index, Kind::Step, |k| matches!(k, Key::Step(q, _) if q == p)),
+            Block::Step(p) => names(
+                index,
+                Kind::Step,
+                |k| matches!(k, Key::Step(q, _) if q == p),
+            ),
             _ => Vec::new(),
         },
         "incident" => match block {
-            Block::Inject(sc) => {
-                names(index, Kind::Incident, |k| matches!(k, Key::Incident(s, _) if s == sc))
-            }
+            Block::Inject(sc) => names(
+                index,
+                Kind::Incident,
+                |k| matches!(k, Key::Incident(s, _) if s == sc),
+            ),
             _ => Vec::new(),
         },
         "when" | "set" => match compared_fact(line_before).or_else(|| {
@@ -231,9 +240,11 @@ pub fn complete(index: &Index, block: &Block, line_before: &str) -> Vec<Completi
                 .map_or(0, |i| i + 1);
             Some(&t[start..])
         }) {
-            Some(fact) if !index.variants(fact).is_empty() => names(index, Kind::Variant, |k| {
-                matches!(k, Key::Variant(f, _) if f == fact)
-            }),
+            Some(fact) if !index.variants(fact).is_empty() => names(
+                index,
+                Kind::Variant,
+                |k| matches!(k, Key::Variant(f, _) if f == fact),
+            ),
             _ => names(index, Kind::Fact, any),
         },
         "bind" => names(index, Kind::Actor, any),
@@ -244,18 +255,24 @@ pub fn complete(index: &Index, block: &Block, line_before: &str) -> Vec<Completi
                 .next()
                 .unwrap_or("");
             match last.split('.').collect::<Vec<_>>().as_slice() {
-                [p, _] if attribute != "expect" => {
-                    names(index, Kind::Step, |k| matches!(k, Key::Step(q, _) if q == p))
-                }
-                [_, p, _] if attribute == "expect" => {
-                    names(index, Kind::Step, |k| matches!(k, Key::Step(q, _) if q == p))
-                }
+                [p, _] if attribute != "expect" => names(
+                    index,
+                    Kind::Step,
+                    |k| matches!(k, Key::Step(q, _) if q == p),
+                ),
+                [_, p, _] if attribute == "expect" => names(
+                    index,
+                    Kind::Step,
+                    |k| matches!(k, Key::Step(q, _) if q == p),
+                ),
                 [_, _] if attribute == "expect" => names(index, Kind::Procedure, any),
                 _ if attribute == "expect" => match block {
                     Block::Scenario(sc) => {
-                        let mut items = names(index, Kind::Incident, |k| {
-                            matches!(k, Key::Incident(s, _) if s == sc)
-                        });
+                        let mut items = names(
+                            index,
+                            Kind::Incident,
+                            |k| matches!(k, Key::Incident(s, _) if s == sc),
+                        );
                         for w in ["no shortage", "deadlines met", "not"] {
                             items.push(item(w, CompletionItemKind::KEYWORD, None));
                         }

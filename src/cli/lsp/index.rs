@@ -154,7 +154,14 @@ impl Index {
             match d {
                 Declaration::Actor(a) => {
                     let key = Key::Top(a.id.name.clone());
-                    self.decl(file, key.clone(), Kind::Actor, &a.id, a.label.as_ref(), a.doc.as_ref());
+                    self.decl(
+                        file,
+                        key.clone(),
+                        Kind::Actor,
+                        &a.id,
+                        a.label.as_ref(),
+                        a.doc.as_ref(),
+                    );
                     let kind = a.attrs.iter().find_map(|at| match &at.value {
                         AttrValue::ActorKind(k, _) => Some(k.as_str().to_owned()),
                         _ => None,
@@ -174,7 +181,14 @@ impl Index {
                     r.doc.as_ref(),
                 ),
                 Declaration::Fact(f) => {
-                    self.decl(file, Key::Top(f.id.name.clone()), Kind::Fact, &f.id, None, f.doc.as_ref());
+                    self.decl(
+                        file,
+                        Key::Top(f.id.name.clone()),
+                        Kind::Fact,
+                        &f.id,
+                        None,
+                        f.doc.as_ref(),
+                    );
                     if let FactType::Enum { variants, .. } = &f.ty {
                         for v in variants {
                             self.decl(
@@ -189,7 +203,14 @@ impl Index {
                     }
                 }
                 Declaration::Procedure(p) => {
-                    self.decl(file, Key::Top(p.id.name.clone()), Kind::Procedure, &p.id, p.label.as_ref(), p.doc.as_ref());
+                    self.decl(
+                        file,
+                        Key::Top(p.id.name.clone()),
+                        Kind::Procedure,
+                        &p.id,
+                        p.label.as_ref(),
+                        p.doc.as_ref(),
+                    );
                     for item in &p.items {
                         match item {
                             ProcedureItem::Trigger(t) => self.decl(
@@ -213,7 +234,14 @@ impl Index {
                     }
                 }
                 Declaration::Scenario(sc) => {
-                    self.decl(file, Key::Top(sc.id.name.clone()), Kind::Scenario, &sc.id, sc.label.as_ref(), sc.doc.as_ref());
+                    self.decl(
+                        file,
+                        Key::Top(sc.id.name.clone()),
+                        Kind::Scenario,
+                        &sc.id,
+                        sc.label.as_ref(),
+                        sc.doc.as_ref(),
+                    );
                     for item in &sc.items {
                         match item {
                             ScenarioItem::Incident(i) => self.decl(
@@ -391,7 +419,10 @@ impl Walker<'_> {
     /// A step named in `after` (of the procedure being walked) or in a
     /// path (of `procedure`).
     fn step(&mut self, procedure: Option<&str>, id: &ast::Ident) {
-        let Some(p) = procedure.map(str::to_owned).or_else(|| self.procedure.clone()) else {
+        let Some(p) = procedure
+            .map(str::to_owned)
+            .or_else(|| self.procedure.clone())
+        else {
             return;
         };
         self.reference(Key::Step(p, id.name.clone()), id);

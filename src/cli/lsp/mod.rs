@@ -72,7 +72,10 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
-                if connection.handle_shutdown(&request).map_err(|e| e.to_string())? {
+                if connection
+                    .handle_shutdown(&request)
+                    .map_err(|e| e.to_string())?
+                {
                     return Ok(());
                 }
                 let id = request.id.clone();
@@ -513,7 +516,10 @@ impl Server {
     ) -> Result<Value, String> {
         let (analysis, file, offset) = self.locate(at)?;
         let Some(occurrence) = analysis.index.at(file, offset) else {
-            return Err("only a name can be renamed here (not a keyword, an attribute or a literal)".to_owned());
+            return Err(
+                "only a name can be renamed here (not a keyword, an attribute or a literal)"
+                    .to_owned(),
+            );
         };
         if !analysis.index.decls.contains_key(&occurrence.key) {
             return Err(format!("`{}` is not declared", occurrence.key.name()));
@@ -539,7 +545,9 @@ impl Server {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && new_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            && new_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             return Err(format!(
                 "`{new_name}` is not a name: a letter or `_`, then letters, digits and `_`"
@@ -595,7 +603,9 @@ fn lsp_diagnostic(analysis: &Analysis, d: &Diagnostic) -> LspDiagnostic {
         .session
         .sources
         .get(d.span.file)
-        .map_or_else(Range::default, |s| position::range(s, d.span.start, d.span.end));
+        .map_or_else(Range::default, |s| {
+            position::range(s, d.span.start, d.span.end)
+        });
     let mut message = d.message.clone();
     if let Some(label) = &d.label {
         message.push_str(&format!(" ({label})"));
@@ -683,7 +693,10 @@ fn hover_text(analysis: &Analysis, key: &Key) -> Option<String> {
                         Some(c) => out.push_str(&format!("\n\ncapacity: {} {}", c.amount, c.unit)),
                         None => out.push_str("\n\ncapacity: no limit"),
                     }
-                    out.push_str(&format!("\n\nready {} after a claim is granted", words(u64::from(res.ready_minutes))));
+                    out.push_str(&format!(
+                        "\n\nready {} after a claim is granted",
+                        words(u64::from(res.ready_minutes))
+                    ));
                     let claims: Vec<String> = plan
                         .procedures
                         .iter()
@@ -749,34 +762,114 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
     let mut out = Vec::new();
     for d in &tree.declarations {
         match d {
-            Declaration::Actor(a) => out.push(symbol(source, &a.id.name, label(&a.label), SymbolKind::CLASS, a.span, a.id.span, Vec::new())),
-            Declaration::Resource(r) => out.push(symbol(source, &r.id.name, label(&r.label), SymbolKind::OBJECT, r.span, r.id.span, Vec::new())),
-            Declaration::Fact(f) => out.push(symbol(source, &f.id.name, None, SymbolKind::VARIABLE, f.span, f.id.span, Vec::new())),
+            Declaration::Actor(a) => out.push(symbol(
+                source,
+                &a.id.name,
+                label(&a.label),
+                SymbolKind::CLASS,
+                a.span,
+                a.id.span,
+                Vec::new(),
+            )),
+            Declaration::Resource(r) => out.push(symbol(
+                source,
+                &r.id.name,
+                label(&r.label),
+                SymbolKind::OBJECT,
+                r.span,
+                r.id.span,
+                Vec::new(),
+            )),
+            Declaration::Fact(f) => out.push(symbol(
+                source,
+                &f.id.name,
+                None,
+                SymbolKind::VARIABLE,
+                f.span,
+                f.id.span,
+                Vec::new(),
+            )),
             Declaration::Procedure(p) => {
                 let children = p
                     .items
                     .iter()
                     .filter_map(|item| match item {
-                        ProcedureItem::Trigger(t) => Some(symbol(source, &t.id.name, label(&t.label), SymbolKind::EVENT, t.span, t.id.span, Vec::new())),
-                        ProcedureItem::Step(s) => Some(symbol(source, &s.id.name, label(&s.label), SymbolKind::METHOD, s.span, s.id.span, Vec::new())),
+                        ProcedureItem::Trigger(t) => Some(symbol(
+                            source,
+                            &t.id.name,
+                            label(&t.label),
+                            SymbolKind::EVENT,
+                            t.span,
+                            t.id.span,
+                            Vec::new(),
+                        )),
+                        ProcedureItem::Step(s) => Some(symbol(
+                            source,
+                            &s.id.name,
+                            label(&s.label),
+                            SymbolKind::METHOD,
+                            s.span,
+                            s.id.span,
+                            Vec::new(),
+                        )),
                         ProcedureItem::Attribute(_) => None,
                     })
                     .collect();
-                out.push(symbol(source, &p.id.name, label(&p.label), SymbolKind::FUNCTION, p.span, p.id.span, children));
+                out.push(symbol(
+                    source,
+                    &p.id.name,
+                    label(&p.label),
+                    SymbolKind::FUNCTION,
+                    p.span,
+                    p.id.span,
+                    children,
+                ));
             }
             Declaration::Scenario(sc) => {
                 let children = sc
                     .items
                     .iter()
                     .filter_map(|item| match item {
-                        ScenarioItem::Incident(i) => Some(symbol(source, &i.id.name, label(&i.label), SymbolKind::EVENT, i.span, i.id.span, Vec::new())),
-                        ScenarioItem::Inject(j) => Some(symbol(source, &j.id.name, label(&j.label), SymbolKind::EVENT, j.span, j.id.span, Vec::new())),
+                        ScenarioItem::Incident(i) => Some(symbol(
+                            source,
+                            &i.id.name,
+                            label(&i.label),
+                            SymbolKind::EVENT,
+                            i.span,
+                            i.id.span,
+                            Vec::new(),
+                        )),
+                        ScenarioItem::Inject(j) => Some(symbol(
+                            source,
+                            &j.id.name,
+                            label(&j.label),
+                            SymbolKind::EVENT,
+                            j.span,
+                            j.id.span,
+                            Vec::new(),
+                        )),
                         _ => None,
                     })
                     .collect();
-                out.push(symbol(source, &sc.id.name, label(&sc.label), SymbolKind::MODULE, sc.span, sc.id.span, children));
+                out.push(symbol(
+                    source,
+                    &sc.id.name,
+                    label(&sc.label),
+                    SymbolKind::MODULE,
+                    sc.span,
+                    sc.id.span,
+                    children,
+                ));
             }
-            Declaration::Handbook(h) => out.push(symbol(source, &h.title.value, None, SymbolKind::FILE, h.span, h.title.span, Vec::new())),
+            Declaration::Handbook(h) => out.push(symbol(
+                source,
+                &h.title.value,
+                None,
+                SymbolKind::FILE,
+                h.span,
+                h.title.span,
+                Vec::new(),
+            )),
             Declaration::Use(_) => {}
         }
     }

@@ -114,14 +114,24 @@ pub fn analyse(
             }
         }
         for d in found {
-            let key = (d.span.file, d.span.start, d.span.end, d.code, d.message.clone());
+            let key = (
+                d.span.file,
+                d.span.start,
+                d.span.end,
+                d.code,
+                d.message.clone(),
+            );
             if seen.insert(key) {
                 diagnostics.entry(d.span.file).or_default().push(d);
             }
         }
         if plan.is_none() {
             if let Some(model) = &compilation.model {
-                plan = Some(crate::plan::build(model, &session.sources, &compilation.files));
+                plan = Some(crate::plan::build(
+                    model,
+                    &session.sources,
+                    &compilation.files,
+                ));
             }
         }
     }
