@@ -306,6 +306,11 @@ test('the manifest declares the muster language, grammar and settings', () => {
   assert.equal(settings['muster.server.path'].default, 'muster');
   assert.deepEqual(settings['muster.server.extraArgs'].default, []);
   assert.match(manifest.dependencies['vscode-languageclient'], /^\^9\./);
+  // A workspace that is not trusted cannot choose the executable.
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), [
+    'muster.server.extraArgs',
+    'muster.server.path',
+  ]);
   for (const command of manifest.contributes.commands ?? []) {
     const source = fs.readFileSync(path.join(root, manifest.main), 'utf8');
     assert.ok(source.includes(`'${command.command}'`), `${command.command} is not registered`);
