@@ -664,22 +664,29 @@ fn hover_text(analysis: &Analysis, key: &Key) -> Option<String> {
                     .find(|q| &q.id == p)
                     .and_then(|q| q.steps.iter().find(|x| &x.id == s))
                 {
+                    let t = |m: u64| crate::simulate::clock(u32::try_from(m).unwrap_or(u32::MAX));
                     out.push_str(&format!(
-                        "\n\nearliest start T+{}, earliest completion T+{} (from activation)",
-                        words(step.earliest_start_minutes),
-                        words(step.earliest_finish_minutes)
+                        "\n\nearliest start {}, earliest completion {} (from activation)",
+                        t(step.earliest_start_minutes),
+                        t(step.earliest_finish_minutes)
                     ));
                     if let Some(w) = step.within_minutes {
-                        out.push_str(&format!(
-                            "\n\ndeadline: within {}; slack {}",
-                            words(u64::from(w)),
-                            if step.slack_minutes < 0 {
-                                format!("late by {}", words(step.slack_minutes.unsigned_abs()))
-                            } else {
-                                words(step.slack_minutes.unsigned_abs())
-                            }
-                        ));
+                        let w = u64::from(w);
+                        let margin = if step.earliest_finish_minutes <= w {
+                            format!("{} to spare", words(w - step.earliest_finish_minutes))
+                        } else {
+                            format!("late by {}", words(step.earliest_finish_minutes - w))
+                        };
+                        out.push_str(&format!("\n\ndeadline: within {}; {margin}", words(w)));
                     }
+                    out.push_str(&format!(
+                        "\n\nslack: {}",
+                        if step.slack_minutes < 0 {
+                            format!("late by {}", words(step.slack_minutes.unsigned_abs()))
+                        } else {
+                            words(step.slack_minutes.unsigned_abs())
+                        }
+                    ));
                     out.push_str(if step.critical {
                         "\n\non the critical path"
                     } else {
