@@ -4,7 +4,8 @@
 //! sizes and seed always give the same text, formatted as `muster fmt`
 //! would write it.
 //!
-//! Shared by `xtask` and `benches/compile.rs` (through `#[path]`).
+//! Shared by `xtask`, `benches/compile.rs`, `benches/simulate.rs` and
+//! `tests/generate.rs` (through `#[path]`).
 
 use std::fmt::Write as _;
 
@@ -121,7 +122,11 @@ pub fn handbook(size: Size, seed: u64) -> String {
         let lead = p % actors;
         let support = (p * 3 + 1) % actors;
         let res_a = p % resources;
-        let res_b = (p * 7 + 3) % resources;
+        let mut res_b = (p * 7 + 3) % resources;
+        if res_b == res_a {
+            // Not the same resource twice (W0601).
+            res_b = (res_b + 1) % resources;
+        }
         let _ = writeln!(out);
         let _ = writeln!(out, "/// Procedure {p}.");
         let _ = writeln!(out, "procedure p{p} \"Procedure {p}\" {{");
