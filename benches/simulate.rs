@@ -3,8 +3,9 @@
 //!
 //! - `reference`: the 1,000 × 10 reference handbook with a generated
 //!   scenario of 100 incidents (`xtask gen --incidents 100`): `check` of
-//!   the handbook against one run of the scenario, alone and with the
-//!   report and each artefact of `muster simulate`;
+//!   the handbook against one run of the scenario, alone, without its
+//!   findings (the engine) and with the report and each artefact of
+//!   `muster simulate`;
 //! - `ranged`: the scenario `double_invocation` of `examples/art42_7.muster`
 //!   with ranged durations, played 250, 1,000 and 4,000 times, and 1,000
 //!   times on a pool of 1 and of 2 threads.
@@ -154,6 +155,14 @@ mod reference {
         bencher.bench(|| play(c, None));
     }
 
+    /// The engine alone: one run, without its findings.
+    #[divan::bench]
+    fn engine(bencher: divan::Bencher) {
+        let c = reference();
+        let prepared = simulate::Prepared::new(&c.model, &c.model.scenarios[0]);
+        bencher.bench(|| simulate::engine::run(&prepared, 0, 0));
+    }
+
     /// One run, its report and an artefact of `muster simulate`.
     #[divan::bench(args = ["timeline", "json", "gantt", "msel"])]
     fn simulate_and_emit(bencher: divan::Bencher, emit: &str) {
@@ -290,6 +299,22 @@ fn ratios() {
         ms(chk),
         verdict(x <= 2.0)
     );
+    let prepared = simulate::Prepared::new(&r.model, c);
+    let (engine, chk) = paired(
+        15,
+        || {
+            black_box(simulate::engine::run(&prepared, 0, 0));
+        },
+        || {
+            black_box(check(r));
+        },
+    );
+    println!(
+        "| (a′) the engine alone (`engine::run`, no findings) vs `check` | {} vs {} | {:.2}× | | |",
+        ms(engine),
+        ms(chk),
+        ratio(engine, chk)
+    );
     let (all, chk) = paired(
         9,
         || {
@@ -300,7 +325,7 @@ fn ratios() {
         },
     );
     println!(
-        "| (a′) the same with the report and the timeline vs `check` | {} vs {} | {:.2}× | | |",
+        "| (a″) the same with the report and the timeline vs `check` | {} vs {} | {:.2}× | | |",
         ms(all),
         ms(chk),
         ratio(all, chk)
