@@ -2,9 +2,11 @@
 //! `procedures` × `steps`, with actors, resources with capacities, facts of
 //! every type, triggers with conditions and random `after` edges. The same
 //! sizes and seed always give the same text, formatted as `muster fmt`
-//! would write it.
+//! would write it. [`scenario`] appends a scenario of N incidents to it,
+//! for the simulator.
 //!
-//! Shared by `xtask` and `benches/compile.rs` (through `#[path]`).
+//! Shared by `xtask`, `benches/compile.rs`, `benches/simulate.rs` and
+//! `tests/generate.rs` (through `#[path]`).
 
 use std::fmt::Write as _;
 
@@ -121,7 +123,11 @@ pub fn handbook(size: Size, seed: u64) -> String {
         let lead = p % actors;
         let support = (p * 3 + 1) % actors;
         let res_a = p % resources;
-        let res_b = (p * 7 + 3) % resources;
+        let mut res_b = (p * 7 + 3) % resources;
+        if res_b == res_a {
+            // Not the same resource twice (W0601).
+            res_b = (res_b + 1) % resources;
+        }
         let _ = writeln!(out);
         let _ = writeln!(out, "/// Procedure {p}.");
         let _ = writeln!(out, "procedure p{p} \"Procedure {p}\" {{");
@@ -172,6 +178,110 @@ pub fn handbook(size: Size, seed: u64) -> String {
         let _ = writeln!(out, "}}");
     }
     out
+}
+
+/// How the facts of one generated incident are set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// `kind = V, level = 2`, the other facts unknown: `t1` fires in the
+    /// procedures of variant V whose threshold is 2 (about 1 in 16).
+    Kind,
+    /// `flag = false, count = C` (1 to 3), `delay` under 6h, `kind` armed
+    /// or cyber, `level = 1`: `t2` fires in the procedures whose threshold
+    /// is below C (about C in 100).
+    Count,
+    /// Natural, `level = 1`, `flag = false`: no trigger fires (a false
+    /// alarm).
+    Quiet,
+}
+
+/// The facts of the incidents of a generated scenario, in order.
+pub fn patterns(incidents: usize, seed: u64) -> Vec<Pattern> {
+    let mut rng = Rng::new(seed ^ 0x5ce_a210);
+    (0..incidents)
+        .map(|_| match rng.below(10) {
+            0 => Pattern::Kind,
+            9 => Pattern::Quiet,
+            _ => Pattern::Count,
+        })
+        .collect()
+}
+
+/// A `scenario` block of `incidents` incidents, to append to a
+/// [`handbook`] (of any size: it names only facts). The incidents are
+/// spread in time, 1 to 6 hours apart, and set facts so that some triggers
+/// of the generated procedures fire (see [`Pattern`]). The same arguments
+/// always give the same text, formatted as `muster fmt` would write it,
+/// starting with a blank line.
+pub fn scenario(incidents: usize, seed: u64) -> String {
+    const KINDS: [&str; 4] = ["armed", "cyber", "hybrid", "natural"];
+    const GAPS: [u32; 6] = [1, 2, 3, 4, 5, 6];
+    const DELAYS: [&str; 4] = ["30m", "1h", "2h", "5h"];
+    let mut rng = Rng::new(seed);
+    let mut out = String::with_capacity(incidents * 100 + 200);
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "/// A generated scenario: {incidents} incidents, 1 to 6 hours apart."
+    );
+    let _ = writeln!(out, "scenario generated \"Generated incidents\" {{");
+    let mut hours = 0u32;
+    for (i, pattern) in patterns(incidents, seed).into_iter().enumerate() {
+        if i > 0 {
+            hours += GAPS[rng.below(GAPS.len())];
+        }
+        let at = match (hours / 24, hours % 24) {
+            (0, h) => format!("{h}h"),
+            (d, 0) => format!("{d}d"),
+            (d, h) => format!("{d}d{h}h"),
+        };
+        let set = match pattern {
+            Pattern::Kind => format!("kind = {}, level = 2", KINDS[rng.below(KINDS.len())]),
+            Pattern::Count => format!(
+                "flag = false, count = {}, delay = {}, kind = {}, level = 1",
+                1 + rng.below(3),
+                DELAYS[rng.below(DELAYS.len())],
+                KINDS[rng.below(2)]
+            ),
+            Pattern::Quiet => "flag = false, kind = natural, level = 1".to_owned(),
+        };
+        let line = format!("  incident i{i} {{ at {at}  set {set} }}");
+        if line.chars().count() <= 100 {
+            let _ = writeln!(out, "{line}");
+        } else {
+            let _ = writeln!(out, "  incident i{i} {{\n    at {at}\n    set {set}\n  }}");
+        }
+    }
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// `examples/art42_7.muster` (its text in `example`) with ranged
+/// durations, and its scenario `double_invocation` played `runs` times:
+/// the Monte Carlo case of the simulator's benchmarks. `None` when the
+/// example no longer has the durations this replaces.
+pub fn art42_7_ranged(example: &str, runs: u32) -> Option<String> {
+    let replacements = [
+        ("ready 6h }", "ready 1h..6h }"),
+        ("  ready 2d\n", "  ready 1d..2d\n"),
+        (
+            "{ after invoke  takes 1d  within 3d }",
+            "{ after invoke  takes 1d..2d..3d  within 3d }",
+        ),
+        ("    takes 2d\n", "    takes 1d..2d..3d\n"),
+        (
+            "scenario double_invocation \"Two member states invoke Article 42(7)\" {\n",
+            "scenario double_invocation \"Two member states invoke Article 42(7)\" {\n  runs RUNS\n",
+        ),
+    ];
+    let mut text = example.to_owned();
+    for (from, to) in replacements {
+        if text.matches(from).count() != 1 {
+            return None;
+        }
+        text = text.replace(from, &to.replace("RUNS", &runs.to_string()));
+    }
+    Some(text)
 }
 
 /// The same handbook as a Terraform configuration, for a side-by-side

@@ -1,7 +1,8 @@
 //! Development tasks: `cargo run -p xtask --release -- <task>`.
 //!
-//! - `gen [--procedures N] [--steps M] [--seed S] -o FILE`: write a large
-//!   valid handbook (default: the reference size, 1,000 × 10).
+//! - `gen [--procedures N] [--steps M] [--incidents I] [--seed S] -o FILE`:
+//!   write a large valid handbook (default: the reference size, 1,000 × 10),
+//!   with `--incidents` a scenario of I incidents for `muster simulate`.
 //! - `read-json FILE`: read a JSON file into a `serde_json::Value`, the
 //!   baseline of the side-by-side run.
 //! - `perf [--runs K] [--out DIR]`: the side-by-side performance run of
@@ -37,7 +38,12 @@ fn main() -> ExitCode {
             };
             let seed = number("--seed", 42)? as u64;
             let out = flag(&args, "-o").ok_or("gen needs -o FILE")?;
-            std::fs::write(&out, generate::handbook(size, seed)).map_err(|e| format!("{out}: {e}"))
+            let mut text = generate::handbook(size, seed);
+            let incidents = number("--incidents", 0)?;
+            if incidents > 0 {
+                text.push_str(&generate::scenario(incidents, seed));
+            }
+            std::fs::write(&out, text).map_err(|e| format!("{out}: {e}"))
         })(),
         Some("read-json") => (|| {
             let path = args.get(1).ok_or("read-json needs a FILE")?;

@@ -1,7 +1,8 @@
 //! The side-by-side performance run (`docs/PERFORMANCE.md`): the release
 //! `muster` against the cost of merely reading the same information with
 //! serde_json, against itself at a tenth of the size, and against
-//! `terraform validate` where Terraform is installed. Every figure is the
+//! `terraform validate` where Terraform is installed; and `muster simulate`
+//! against `muster check` of the same handbook. Every figure is the
 //! median wall-clock time of whole processes, measured in one run on one
 //! machine, and reported as a ratio.
 
@@ -10,6 +11,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::generate::{self, Size};
+
+/// The incidents of the simulator's reference scenario.
+const INCIDENTS: usize = 100;
+/// The runs of the Monte Carlo case.
+const RANGED_RUNS: u32 = 1000;
 
 fn run_quietly(command: &mut Command) -> Result<(), String> {
     let status = command
@@ -76,6 +82,22 @@ pub fn run(runs: usize, out: &Path) -> Result<(), String> {
     };
     write(&ref_path, generate::handbook(reference, 42))?;
     write(&tenth_path, generate::handbook(tenth, 42))?;
+    // The simulator's cases: the reference with a scenario of 100
+    // incidents, and the Article 42(7) example with ranged durations,
+    // played 1,000 times.
+    let incidents_path = out.join("incidents.muster");
+    let ranged_path = out.join("art42_7_ranged.muster");
+    write(
+        &incidents_path,
+        generate::handbook(reference, 42) + &generate::scenario(INCIDENTS, 42),
+    )?;
+    let example = std::fs::read_to_string("examples/art42_7.muster")
+        .map_err(|e| format!("examples/art42_7.muster: {e}"))?;
+    write(
+        &ranged_path,
+        generate::art42_7_ranged(&example, RANGED_RUNS)
+            .ok_or("examples/art42_7.muster no longer has the durations to range")?,
+    )?;
     let source_bytes = std::fs::metadata(&ref_path)
         .map_err(|e| e.to_string())?
         .len();
@@ -115,6 +137,25 @@ pub fn run(runs: usize, out: &Path) -> Result<(), String> {
     let build_json = median(runs, build("json"))?;
     let build_dot = median(runs, build("dot"))?;
     let peak = peak_kib(&muster, &["check", &ref_str]);
+
+    let incidents_str = incidents_path.to_string_lossy().into_owned();
+    let ranged_str = ranged_path.to_string_lossy().into_owned();
+    let process = |args: Vec<String>| {
+        let muster = muster.clone();
+        move || {
+            let mut c = Command::new(&muster);
+            c.args(&args);
+            c
+        }
+    };
+    let strings = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    let check_incidents = median(runs, process(strings(&["check", &incidents_str])))?;
+    let simulate_incidents = median(runs, process(strings(&["simulate", &incidents_str])))?;
+    let check_ranged = median(runs, process(strings(&["check", &ranged_str])))?;
+    let simulate_ranged = median(runs, process(strings(&["simulate", &ranged_str])))?;
+    let many = (RANGED_RUNS * 10).to_string();
+    let peak_ranged = peak_kib(&muster, &["simulate", &ranged_str]);
+    let peak_many = peak_kib(&muster, &["simulate", &ranged_str, "--runs", &many]);
 
     let terraform = if Command::new("terraform")
         .arg("version")
@@ -198,5 +239,33 @@ pub fn run(runs: usize, out: &Path) -> Result<(), String> {
         ratio(build_json, check_ref),
         ratio(build_dot, check_ref)
     );
+    let r = ratio(simulate_incidents, check_incidents);
+    println!(
+        "| `muster simulate` vs `muster check`, 1,000 × 10 with {INCIDENTS} incidents | {} vs {} | {r:.2}× | ≤ 2× | {} |",
+        ms(simulate_incidents),
+        ms(check_incidents),
+        verdict(r <= 2.0)
+    );
+    println!(
+        "| `muster simulate`, Article 42(7) ranged, {RANGED_RUNS} runs (vs its `check`) | {} (vs {}) | {:.2}× | < 1 s | {} |",
+        ms(simulate_ranged),
+        ms(check_ranged),
+        ratio(simulate_ranged, check_ranged),
+        verdict(simulate_ranged < Duration::from_secs(1))
+    );
+    match (peak_ranged, peak_many) {
+        (Some(a), Some(b)) => {
+            let r = b as f64 / a as f64;
+            println!(
+                "| peak resident memory of `muster simulate`, {many} vs {RANGED_RUNS} runs | {:.1} MB vs {:.1} MB | {r:.2}× for 10× the runs | ≤ 1.1× | {} |",
+                b as f64 * 1024.0 / 1e6,
+                a as f64 * 1024.0 / 1e6,
+                verdict(r <= 1.1)
+            );
+        }
+        _ => println!(
+            "| peak resident memory of `muster simulate` | not measured (`/usr/bin/time` missing) | | ≤ 1.1× | |"
+        ),
+    }
     Ok(())
 }
