@@ -62,10 +62,10 @@ impl Client {
                 if reader.read_exact(&mut body).is_err() {
                     return;
                 }
-                if let Ok(value) = serde_json::from_slice(&body) {
-                    if tx.send(value).is_err() {
-                        return;
-                    }
+                if let Ok(value) = serde_json::from_slice(&body)
+                    && tx.send(value).is_err()
+                {
+                    return;
                 }
             }
         });
@@ -80,7 +80,10 @@ impl Client {
             "initialize",
             json!({ "processId": null, "rootUri": null, "capabilities": {} }),
         );
-        assert!(init["result"]["capabilities"]["hoverProvider"] == json!(true), "{init}");
+        assert!(
+            init["result"]["capabilities"]["hoverProvider"] == json!(true),
+            "{init}"
+        );
         client.notify("initialized", json!({}));
         client
     }
@@ -169,7 +172,16 @@ impl Client {
         assert!(response.get("error").is_none(), "{response}");
         self.notify("exit", Value::Null);
         let status = self.child.wait().unwrap();
+        drop(self);
         assert!(status.success(), "the server exits cleanly: {status}");
+    }
+}
+
+impl Drop for Client {
+    /// A test that fails leaves no server behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -212,13 +224,19 @@ fn diagnostics_follow_edits_across_the_files_of_a_handbook() {
     let mut client = Client::start(dir.path());
     client.open(&main, MAIN);
     assert_eq!(codes(&client.diagnostics_for(&main)), Vec::<String>::new());
-    assert_eq!(codes(&client.diagnostics_for(&catalogue)), Vec::<String>::new());
+    assert_eq!(
+        codes(&client.diagnostics_for(&catalogue)),
+        Vec::<String>::new()
+    );
 
     // A typo: E0102 at the name, in UTF-16 positions.
     client.change(&main, 2, &MAIN.replace("lead hrvp", "lead hrpv"));
     let found = client.diagnostics_for(&main);
     assert_eq!(codes(&found), ["E0102"], "{found:?}");
-    assert_eq!(found[0]["range"]["start"], json!({ "line": 5, "character": 7 }));
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({ "line": 5, "character": 7 })
+    );
     assert!(found[0]["message"].as_str().unwrap().contains("help:"));
 
     // A change in the catalogue re-checks the handbook that uses it.
@@ -283,28 +301,53 @@ fn names_resolve_across_files_with_utf16_positions() {
     assert!(places.contains(&(main.clone(), 5, 7)), "{places:?}");
     // `after a` → the step.
     let step = client.at("textDocument/definition", &main, 9, 17, json!({}));
-    assert_eq!(step["result"]["range"]["start"], json!({ "line": 8, "character": 7 }), "{step}");
+    assert_eq!(
+        step["result"]["range"]["start"],
+        json!({ "line": 8, "character": 7 }),
+        "{step}"
+    );
 
     // Hover: label, kind and the computed schedule.
     let hover = client.at("textDocument/hover", &main, 8, 8, json!({}));
     let text = hover["result"]["contents"]["value"].as_str().unwrap_or("");
     assert!(text.contains("step `a` — Assess"), "{text}");
     assert!(text.contains("earliest completion T+1d 00:00"), "{text}");
-    assert!(text.contains("deadline: within 2 days; 1 day to spare"), "{text}");
+    assert!(
+        text.contains("deadline: within 2 days; 1 day to spare"),
+        "{text}"
+    );
     let hover = client.at("textDocument/hover", &main, 6, 13, json!({}));
     let text = hover["result"]["contents"]["value"].as_str().unwrap_or("");
-    assert!(text.contains("capacity: 3 officers") && text.contains("claimed by `p.t`"), "{text}");
+    assert!(
+        text.contains("capacity: 3 officers") && text.contains("claimed by `p.t`"),
+        "{text}"
+    );
 
     // Rename an actor: every place, in both files; keywords are refused.
     let refused = client.at("textDocument/prepareRename", &main, 5, 3, json!({}));
-    assert!(refused.get("error").is_some(), "`lead` cannot be renamed: {refused}");
+    assert!(
+        refused.get("error").is_some(),
+        "`lead` cannot be renamed: {refused}"
+    );
     let ok = client.at("textDocument/prepareRename", &main, 5, 8, json!({}));
     assert!(ok.get("result").is_some(), "{ok}");
-    let edit = client.at("textDocument/rename", &main, 5, 8, json!({ "newName": "hr" }));
+    let edit = client.at(
+        "textDocument/rename",
+        &main,
+        5,
+        8,
+        json!({ "newName": "hr" }),
+    );
     let changes = &edit["result"]["changes"];
     assert_eq!(changes[&catalogue].as_array().unwrap().len(), 2, "{edit}");
     assert_eq!(changes[&main].as_array().unwrap().len(), 1, "{edit}");
-    let bad = client.at("textDocument/rename", &main, 5, 8, json!({ "newName": "procedure" }));
+    let bad = client.at(
+        "textDocument/rename",
+        &main,
+        5,
+        8,
+        json!({ "newName": "procedure" }),
+    );
     assert!(bad.get("error").is_some(), "{bad}");
     client.shutdown();
 }
@@ -315,7 +358,11 @@ fn completion_outline_and_formatting() {
     let main = uri(&dir.path().join("main.muster"));
     let mut client = Client::start(dir.path());
     let editing = MAIN.replace("  lead hrvp\n", "  lead \n");
-    client.open(&main, &editing);
+    client.open(&main, MAIN);
+    client.diagnostics_for(&main);
+    // While the line is being typed the file does not parse: the names
+    // come from the last version that did.
+    client.change(&main, 2, &editing);
     client.diagnostics_for(&main);
     let labels = |v: &Value| -> Vec<String> {
         v["result"]
@@ -328,19 +375,36 @@ fn completion_outline_and_formatting() {
     // After `lead `: actors, with their labels as detail.
     let items = client.at("textDocument/completion", &main, 5, 7, json!({}));
     let names = labels(&items);
-    assert!(names.contains(&"hrvp".to_owned()) && names.contains(&"psc".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"hrvp".to_owned()) && names.contains(&"psc".to_owned()),
+        "{names:?}"
+    );
     assert!(!names.contains(&"cell".to_owned()), "{names:?}");
-    assert!(items["result"].as_array().unwrap().iter().any(|i| i["detail"] == "Political and Security Committee"));
+    assert!(
+        items["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["detail"] == "Political and Security Committee")
+    );
     // In a step, at the start of a line: the attributes of a step.
-    let with_line = editing.replace("  step b { after a  takes 1h }\n", "  step b {\n    \n  }\n");
-    client.change(&main, 2, &with_line);
+    let with_line = editing.replace(
+        "  step b { after a  takes 1h }\n",
+        "  step b {\n    \n  }\n",
+    );
+    client.change(&main, 3, &with_line);
     client.diagnostics_for(&main);
     let items = client.at("textDocument/completion", &main, 10, 4, json!({}));
     let names = labels(&items);
-    assert!(names.contains(&"requires".to_owned()) && names.contains(&"within".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"requires".to_owned()) && names.contains(&"within".to_owned()),
+        "{names:?}"
+    );
     assert!(!names.contains(&"members".to_owned()), "{names:?}");
 
-    // The outline.
+    // The outline (of a version that parses).
+    client.change(&main, 4, MAIN);
+    client.diagnostics_for(&main);
     let symbols = client.request(
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": main } }),
@@ -360,7 +424,7 @@ fn completion_outline_and_formatting() {
     assert_eq!(children, ["t", "a", "b"]);
 
     // Formatting: one edit to the canonical layout.
-    client.change(&main, 3, &MAIN.replace("  lead hrvp\n", "lead    hrvp\n"));
+    client.change(&main, 5, &MAIN.replace("  lead hrvp\n", "lead    hrvp\n"));
     client.diagnostics_for(&main);
     let edits = client.request(
         "textDocument/formatting",
@@ -388,9 +452,14 @@ fn wrong_requests_are_answered_and_the_server_survives() {
     let closed = client.at("textDocument/definition", &elsewhere, 0, 7, json!({}));
     assert!(closed.get("error").is_none(), "{closed}");
     // Edits that are not Muster at all.
-    for (v, text) in ["}}}{{{", "\u{0}\u{1b}[2J", "procedure p { step a { after a } }", ""]
-        .iter()
-        .enumerate()
+    for (v, text) in [
+        "}}}{{{",
+        "\u{0}\u{1b}[2J",
+        "procedure p { step a { after a } }",
+        "",
+    ]
+    .iter()
+    .enumerate()
     {
         client.change(&main, 10 + v as i64, text);
         client.diagnostics_for(&main);

@@ -34,8 +34,19 @@ pub fn render(report: &Report) -> String {
     let _ = writer.write_record(COLUMNS);
     let mut seq = 0u32;
     for sc in &report.scenarios {
+        let mut index: std::collections::HashMap<(&str, &str), &ActivationReport> =
+            std::collections::HashMap::new();
+        for a in &sc.activations {
+            index
+                .entry((a.incident.as_str(), a.procedure.as_str()))
+                .or_insert(a);
+        }
         for e in &sc.events {
-            if let Some(row) = row(sc, e) {
+            let act = match (&e.incident, &e.procedure) {
+                (Some(i), Some(p)) => index.get(&(i.as_str(), p.as_str())).copied(),
+                _ => None,
+            };
+            if let Some(row) = row(sc, e, act) {
                 seq += 1;
                 let mut record = vec![seq.to_string(), clock(e.minute)];
                 record.extend(row.into_iter().map(|cell| cell_text(&cell)));
@@ -57,20 +68,17 @@ fn cell_text(text: &str) -> String {
     }
 }
 
-fn activation<'a>(sc: &'a ScenarioReport, e: &EventReport) -> Option<&'a ActivationReport> {
-    sc.activations.iter().find(|a| {
-        Some(&a.incident) == e.incident.as_ref() && Some(&a.procedure) == e.procedure.as_ref()
-    })
-}
-
 /// `incident, type, from, to, description, expected_action, procedure,
 /// step` of an event, or `None` for the events a MSEL leaves out (claims,
 /// readiness and releases are the simulator's bookkeeping).
-fn row(sc: &ScenarioReport, e: &EventReport) -> Option<[String; 8]> {
+fn row(
+    sc: &ScenarioReport,
+    e: &EventReport,
+    act: Option<&ActivationReport>,
+) -> Option<[String; 8]> {
     let incident = e.incident.clone().unwrap_or_default();
     let procedure = e.procedure.clone().unwrap_or_default();
     let step = e.step.clone().unwrap_or_default();
-    let act = activation(sc, e);
     let step_label = act
         .and_then(|a| a.steps.iter().find(|s| Some(&s.id) == e.step.as_ref()))
         .map(|s| s.label.clone())

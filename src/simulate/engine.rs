@@ -264,6 +264,8 @@ pub struct Run<'m> {
     pub facts: Vec<Vec<Option<&'m FactValue>>>,
     /// Where the clock stopped.
     pub horizon: u32,
+    /// The claims on each resource, in the order they were made.
+    pub by_resource: Vec<Vec<u32>>,
 }
 
 impl Run<'_> {
@@ -485,7 +487,12 @@ pub fn run<'m>(p: &Prepared<'m>, seed: u32, run: u32) -> Run<'m> {
     };
     engine.play();
     let facts = engine.facts;
+    let mut by_resource = vec![Vec::new(); model.resources.len()];
+    for (c, claim) in engine.claims.iter().enumerate() {
+        by_resource[claim.resource].push(c as u32);
+    }
     Run {
+        by_resource,
         activations: engine.activations,
         claims: engine.claims,
         pools: engine.pools,

@@ -68,33 +68,48 @@ fn list(names: Vec<String>) -> String {
 
 /// Who held a claim's pool while it waited: the other claims granted
 /// before it was and not yet released when it was requested, with when
-/// they let go.
-fn holders(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> Vec<String> {
+/// they let go. The first `SHOWN`, and how many there are in all.
+fn holders(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> (Vec<String>, usize) {
     let claim = &run.claims[c as usize];
     let waited_until = claim.granted.unwrap_or(run.horizon);
-    run.claims
-        .iter()
-        .enumerate()
-        .filter(|&(other, o)| {
-            other != c as usize
-                && o.resource == claim.resource
-                && o.granted.is_some_and(|g| g <= waited_until)
-                && o.released.is_none_or(|r| r > claim.requested)
-                && o.granted
-                    .is_some_and(|g| g <= claim.requested || g < waited_until)
-        })
-        .map(|(_, o)| {
-            let until = match o.released {
-                Some(r) => format!("until {}", at(r)),
-                None => "to the end".to_owned(),
-            };
-            format!(
-                "{} ({}) {until}",
-                activation_name(p, run, o.activation),
-                amount_text(p.model, o.resource, o.amount)
-            )
-        })
-        .collect()
+    let mut shown = Vec::new();
+    let mut total = 0;
+    for &other in &run.by_resource[claim.resource] {
+        let o = &run.claims[other as usize];
+        if other != c
+            && o.granted.is_some_and(|g| g <= waited_until)
+            && o.released.is_none_or(|r| r > claim.requested)
+            && o.granted
+                .is_some_and(|g| g <= claim.requested || g < waited_until)
+        {
+            total += 1;
+            if shown.len() < SHOWN {
+                let until = match o.released {
+                    Some(r) => format!("until {}", at(r)),
+                    None => "to the end".to_owned(),
+                };
+                shown.push(format!(
+                    "{} ({}) {until}",
+                    activation_name(p, run, o.activation),
+                    amount_text(p.model, o.resource, o.amount)
+                ));
+            }
+        }
+    }
+    (shown, total)
+}
+
+/// [`list`] of the first names of `total`.
+fn list_of(mut shown: Vec<String>, total: usize) -> String {
+    let more = total.saturating_sub(shown.len());
+    if more > 0 {
+        shown.push(format!("{more} more"));
+    }
+    match shown.len() {
+        0 => String::new(),
+        1 => shown.remove(0),
+        n => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
+    }
 }
 
 /// A range as written: `1d..3d`, `1d..2d..5d`.
@@ -125,34 +140,34 @@ pub fn claim_wait(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> Option<String> {
             at(claim.requested)
         ),
     };
-    let held = holders(p, run, c);
-    if !held.is_empty() {
+    let (held, total) = holders(p, run, c);
+    if total > 0 {
         text.push_str(", held by ");
-        text.push_str(&list(held));
+        text.push_str(&list_of(held, total));
     }
     // Claims before it in the queue, which it may not overtake.
-    let ahead: Vec<String> = run
-        .claims
-        .iter()
-        .enumerate()
-        .filter(|&(other, o)| {
-            other != c as usize
-                && o.resource == claim.resource
-                && o.requested <= claim.requested
-                && o.queued_before(claim)
-                && o.granted.is_none_or(|g| g > claim.requested)
-        })
-        .map(|(_, o)| {
-            format!(
-                "{} ({})",
-                activation_name(p, run, o.activation),
-                amount_text(p.model, o.resource, o.amount)
-            )
-        })
-        .collect();
-    if !ahead.is_empty() {
+    let mut ahead = Vec::new();
+    let mut total = 0;
+    for &other in &run.by_resource[claim.resource] {
+        let o = &run.claims[other as usize];
+        if other != c
+            && o.requested <= claim.requested
+            && o.queued_before(claim)
+            && o.granted.is_none_or(|g| g > claim.requested)
+        {
+            total += 1;
+            if ahead.len() < SHOWN {
+                ahead.push(format!(
+                    "{} ({})",
+                    activation_name(p, run, o.activation),
+                    amount_text(p.model, o.resource, o.amount)
+                ));
+            }
+        }
+    }
+    if total > 0 {
         text.push_str(", behind the earlier claim of ");
-        text.push_str(&list(ahead));
+        text.push_str(&list_of(ahead, total));
     }
     if let Some(pool) = &run.pools[claim.resource] {
         let cuts: Vec<String> = pool

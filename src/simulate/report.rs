@@ -511,12 +511,13 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
                 }
                 // The procedures this completion started (not those
                 // already active for the incident).
-                let started: Vec<&str> = run
-                    .activations
+                let started: Vec<&str> = s
+                    .activates
                     .iter()
+                    .filter_map(|&target| run.activation_of(a.incident, target))
+                    .map(|b| &run.activations[b as usize])
                     .filter(|b| {
-                        b.incident == a.incident
-                            && b.t0 == e.minute
+                        b.t0 == e.minute
                             && b.activated_by.is_some_and(|by| {
                                 by.procedure == a.procedure && Some(by.step) == e.step
                             })

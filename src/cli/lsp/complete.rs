@@ -5,7 +5,6 @@
 use lsp_types::{CompletionItem, CompletionItemKind};
 
 use super::index::{Index, Key, Kind};
-use crate::syntax::ast::{self, Declaration, ProcedureItem, ScenarioItem};
 
 /// The kind of block the cursor is in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,49 +21,101 @@ pub enum Block {
     Inject(String),
 }
 
-/// The innermost block of `tree` around byte `offset`.
-pub fn block_at(tree: &ast::File, offset: usize) -> Block {
-    let inside = |span: crate::source::Span| span.start < offset && offset <= span.end;
-    for d in &tree.declarations {
-        if !inside(d.span()) {
-            continue;
+/// The innermost block around byte `offset` of `text`, read from the
+/// text itself: each unclosed `{` and the words before it
+/// (`step a "Label" {`). Strings and comments are skipped.
+pub fn block_in_text(text: &str, offset: usize) -> Block {
+    let text = text.get(..offset.min(text.len())).unwrap_or(text);
+    let bytes = text.as_bytes();
+    let mut stack: Vec<(String, String)> = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'{' => {
+                // The declaration is the last keyword-and-name before it.
+                let at = words.iter().rposition(|w| {
+                    matches!(
+                        w.as_str(),
+                        "handbook"
+                            | "actor"
+                            | "resource"
+                            | "procedure"
+                            | "trigger"
+                            | "step"
+                            | "scenario"
+                            | "incident"
+                            | "inject"
+                    )
+                });
+                let entry = match at {
+                    Some(k) => (
+                        words[k].clone(),
+                        words.get(k + 1).cloned().unwrap_or_default(),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                stack.push(entry);
+                words.clear();
+            }
+            b'}' => {
+                stack.pop();
+                words.clear();
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                words.push(text[start..i].to_owned());
+                continue;
+            }
+            _ => {}
         }
-        return match d {
-            Declaration::Handbook(_) => Block::Handbook,
-            Declaration::Actor(_) => Block::Actor,
-            Declaration::Resource(_) => Block::Resource,
-            Declaration::Procedure(p) => {
-                for item in &p.items {
-                    match item {
-                        ProcedureItem::Trigger(t) if inside(t.span) => {
-                            return Block::Trigger(p.id.name.clone());
-                        }
-                        ProcedureItem::Step(s) if inside(s.span) => {
-                            return Block::Step(p.id.name.clone());
-                        }
-                        _ => {}
-                    }
-                }
-                Block::Procedure(p.id.name.clone())
-            }
-            Declaration::Scenario(sc) => {
-                for item in &sc.items {
-                    match item {
-                        ScenarioItem::Incident(i) if inside(i.span) => {
-                            return Block::Incident(sc.id.name.clone());
-                        }
-                        ScenarioItem::Inject(j) if inside(j.span) => {
-                            return Block::Inject(sc.id.name.clone());
-                        }
-                        _ => {}
-                    }
-                }
-                Block::Scenario(sc.id.name.clone())
-            }
-            Declaration::Fact(_) | Declaration::Use(_) => Block::Top,
-        };
+        i += 1;
     }
-    Block::Top
+    let procedure = stack
+        .iter()
+        .find(|(k, _)| k == "procedure")
+        .map(|(_, n)| n.clone());
+    let scenario = stack
+        .iter()
+        .find(|(k, _)| k == "scenario")
+        .map(|(_, n)| n.clone());
+    match stack.last().map(|(k, _)| k.as_str()) {
+        Some("handbook") => Block::Handbook,
+        Some("actor") => Block::Actor,
+        Some("resource") => Block::Resource,
+        Some("procedure") => Block::Procedure(procedure.unwrap_or_default()),
+        Some("trigger") => Block::Trigger(procedure.unwrap_or_default()),
+        Some("step") => Block::Step(procedure.unwrap_or_default()),
+        Some("scenario") => Block::Scenario(scenario.unwrap_or_default()),
+        Some("incident") => Block::Incident(scenario.unwrap_or_default()),
+        Some("inject") => Block::Inject(scenario.unwrap_or_default()),
+        _ => Block::Top,
+    }
 }
 
 /// The attribute names a block takes.
@@ -292,7 +343,21 @@ pub fn complete(index: &Index, block: &Block, line_before: &str) -> Vec<Completi
 
 #[cfg(test)]
 mod tests {
-    use super::compared_fact;
+    use super::{Block, block_in_text, compared_fact};
+
+    #[test]
+    fn the_block_is_read_from_text_that_does_not_parse() {
+        let text = "procedure p \"{ not a brace\" {\n  lead \n  step s { after // }\n";
+        assert_eq!(
+            block_in_text(text, text.find("lead").unwrap() + 5),
+            Block::Procedure("p".into())
+        );
+        let end = text.len();
+        assert_eq!(block_in_text(text, end), Block::Step("p".into()));
+        let sc = "scenario x {\n  inject j { at 1d  incident ";
+        assert_eq!(block_in_text(sc, sc.len()), Block::Inject("x".into()));
+        assert_eq!(block_in_text("actor a { kind body }\n", 22), Block::Top);
+    }
 
     #[test]
     fn the_fact_before_a_comparison_or_a_list() {

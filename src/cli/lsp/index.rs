@@ -91,7 +91,7 @@ pub struct Occurrence {
     pub declaration: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Index {
     pub decls: BTreeMap<Key, Decl>,
     /// Per file, every occurrence in order of position.
@@ -166,10 +166,11 @@ impl Index {
                         AttrValue::ActorKind(k, _) => Some(k.as_str().to_owned()),
                         _ => None,
                     });
-                    if let Some(decl) = self.decls.get_mut(&key) {
-                        if decl.file == file && decl.span == a.id.span {
-                            decl.detail = kind;
-                        }
+                    if let Some(decl) = self.decls.get_mut(&key)
+                        && decl.file == file
+                        && decl.span == a.id.span
+                    {
+                        decl.detail = kind;
                     }
                 }
                 Declaration::Resource(r) => self.decl(

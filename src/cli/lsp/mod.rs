@@ -39,7 +39,10 @@ use crate::source::{FileId, SourceFile};
 /// Runs the server on standard input and output until the client exits.
 pub fn run() -> Result<(), String> {
     let (connection, io) = Connection::stdio();
-    serve(&connection)?;
+    let served = serve(&connection);
+    // The writer thread ends when the connection's sender is gone.
+    drop(connection);
+    served?;
     io.join().map_err(|e| e.to_string())
 }
 
@@ -128,6 +131,9 @@ struct Server {
     /// Bumped on every change; an analysis is reused while it is current.
     generation: u64,
     cache: Option<(PathBuf, u64, Analysis)>,
+    /// The index of the last analysis of each file in which it parsed:
+    /// completion while the text does not parse uses it.
+    last_good: HashMap<PathBuf, index::Index>,
     /// The files diagnostics were last published for, to clear them.
     published: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
 }
@@ -280,6 +286,10 @@ impl Server {
                 .map(|(p, b)| (p.clone(), b.text.clone()))
                 .collect();
             let analysis = project::analyse(&root, &files, &buffers, path)?;
+            if analysis.session.ast(analysis.focus).is_some() {
+                self.last_good
+                    .insert(path.to_path_buf(), analysis.index.clone());
+            }
             self.cache = Some((path.to_path_buf(), self.generation, analysis));
         }
         match &self.cache {
@@ -421,15 +431,15 @@ impl Server {
         let (analysis, file, offset) = self.locate(at)?;
         let mut parts = Vec::new();
         let mut range = None;
-        if let Some(occurrence) = analysis.index.at(file, offset) {
-            if let Some(text) = hover_text(analysis, &occurrence.key) {
-                parts.push(text);
-                range = analysis
-                    .session
-                    .sources
-                    .get(file)
-                    .map(|s| position::range(s, occurrence.span.start, occurrence.span.end));
-            }
+        if let Some(occurrence) = analysis.index.at(file, offset)
+            && let Some(text) = hover_text(analysis, &occurrence.key)
+        {
+            parts.push(text);
+            range = analysis
+                .session
+                .sources
+                .get(file)
+                .map(|s| position::range(s, occurrence.span.start, occurrence.span.end));
         }
         // The explanation of a diagnostic under the cursor.
         for d in analysis.diagnostics.get(&file).into_iter().flatten() {
@@ -455,6 +465,7 @@ impl Server {
     }
 
     fn completion(&mut self, at: &lsp_types::TextDocumentPositionParams) -> Result<Value, String> {
+        let path = canonical(&path_of(&at.text_document.uri).ok_or("not a file URI")?);
         let (analysis, file, offset) = self.locate(at)?;
         let source = analysis
             .session
@@ -464,13 +475,19 @@ impl Server {
         let text = source.text.as_str();
         let line = source.index().line_of(offset);
         let start = source.index().line_range(text, line).start.min(offset);
-        let before = text.get(start..offset).unwrap_or("");
-        let block = match analysis.session.ast(file) {
-            Some(tree) => complete::block_at(tree, offset),
-            // A file with a syntax error has no tree: judge by the line.
-            None => complete::Block::Top,
+        let before = text.get(start..offset).unwrap_or("").to_owned();
+        // Judged from the text, so that it works while the file does not
+        // parse (which is most of the time while typing).
+        let block = complete::block_in_text(text, offset);
+        let parsed = analysis.session.ast(file).is_some();
+        let items = if parsed {
+            complete::complete(&analysis.index, &block, &before)
+        } else {
+            // The names of the last version that parsed.
+            let index = self.last_good.get(&path).cloned().unwrap_or_default();
+            complete::complete(&index, &block, &before)
         };
-        to_value(complete::complete(&analysis.index, &block, before))
+        to_value(items)
     }
 
     fn symbols(&mut self, uri: &Uri) -> Result<Value, String> {
@@ -561,6 +578,9 @@ impl Server {
             return Err("only a name can be renamed here".to_owned());
         };
         let key = occurrence.key.clone();
+        // `Uri` caches its parts inside, which clippy calls a mutable key;
+        // it is never changed while in the map.
+        #[allow(clippy::mutable_key_type)]
         let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
         for (f, span, _) in analysis.index.places(&key) {
             let Some(loc) = location(analysis, f, span) else {

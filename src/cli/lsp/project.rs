@@ -27,10 +27,10 @@ pub struct Analysis {
 /// The root that governs `path`: the directory of the `muster.toml` above
 /// it, else its own directory.
 pub fn root_of(path: &Path) -> PathBuf {
-    if let Ok(Some(config)) = super::super::config::find(path) {
-        if let Ok(root) = config.root.canonicalize() {
-            return root;
-        }
+    if let Ok(Some(config)) = super::super::config::find(path)
+        && let Ok(root) = config.root.canonicalize()
+    {
+        return root;
     }
     path.parent()
         .map(Path::to_path_buf)
@@ -54,10 +54,10 @@ pub fn analyse(
     }
     let mut ids = Vec::new();
     for file in files {
-        if let Ok(id) = session.load_entry(file) {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
+        if let Ok(id) = session.load_entry(file)
+            && !ids.contains(&id)
+        {
+            ids.push(id);
         }
     }
     let focus_id = match session.load_entry(focus) {
@@ -125,14 +125,14 @@ pub fn analyse(
                 diagnostics.entry(d.span.file).or_default().push(d);
             }
         }
-        if plan.is_none() {
-            if let Some(model) = &compilation.model {
-                plan = Some(crate::plan::build(
-                    model,
-                    &session.sources,
-                    &compilation.files,
-                ));
-            }
+        if plan.is_none()
+            && let Some(model) = &compilation.model
+        {
+            plan = Some(crate::plan::build(
+                model,
+                &session.sources,
+                &compilation.files,
+            ));
         }
     }
     diagnostics.entry(focus_id).or_default();
