@@ -30,6 +30,34 @@ pub struct MusterParser;
 /// pass over an expression (pest's, the lowering's, the checker's) shallow.
 pub const MAX_NESTING: usize = 64;
 
+/// From this size on, a file's declarations are parsed on several threads.
+const PARALLEL_BYTES: usize = 64 * 1024;
+/// At most this many runs of declarations per file.
+const MAX_RUNS: usize = 8;
+
+/// What parsing one run of declarations gave.
+struct Run<'a> {
+    lowerer: lower::Lowerer<'a>,
+    declarations: Vec<ast::Declaration>,
+    result: Result<(), lower::Stop>,
+    /// The syntax error that stopped it, if one did.
+    syntax: Option<Diagnostic>,
+}
+
+/// The threads that parse runs of a large file, each with the parser's
+/// own stack size.
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(PARSER_STACK)
+            .thread_name(|i| format!("muster-parse-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// The outcome of parsing one file.
 #[derive(Debug)]
 pub struct Parsed {
@@ -171,26 +199,88 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
     if starts.first() != Some(&begin) {
         starts.insert(0, begin);
     }
+    // Large files are parsed in contiguous runs of declarations on
+    // several threads, then put back together in order: the outcome is
+    // the one of parsing them one after the other.
+    let runs = if text.len() >= PARALLEL_BYTES {
+        rayon::current_num_threads().clamp(1, MAX_RUNS)
+    } else {
+        1
+    };
+    // Runs of about the same number of bytes, cut at declarations.
+    let mut chunks: Vec<&[usize]> = Vec::with_capacity(runs);
+    let mut from = 0;
+    for k in 1..runs {
+        let target = begin + (text.len() - begin) * k / runs;
+        let cut = starts.partition_point(|&s| s < target).max(from + 1);
+        if cut < starts.len() {
+            chunks.push(&starts[from..cut]);
+            from = cut;
+        }
+    }
+    chunks.push(&starts[from..]);
+    let parse_run = |k: usize| -> Run {
+        let chunk = chunks[k];
+        let next_start = chunks
+            .get(k + 1)
+            .and_then(|c| c.first())
+            .copied()
+            .unwrap_or(text.len());
+        let mut lowerer = lower::Lowerer::new(file, text);
+        let mut declarations = Vec::new();
+        let mut result = Ok(());
+        for (i, &start) in chunk.iter().enumerate() {
+            let end = chunk.get(i + 1).copied().unwrap_or(next_start);
+            let piece = &text[start..end];
+            let mut pairs = match MusterParser::parse(Rule::file, piece) {
+                Ok(pairs) => pairs,
+                Err(e) => {
+                    return Run {
+                        lowerer,
+                        declarations,
+                        result,
+                        syntax: Some(error::syntax_error(file, text, start, &e)),
+                    };
+                }
+            };
+            result = match pairs.next() {
+                Some(pair) => lowerer.piece(pair, start, &mut declarations),
+                None => Err(lower::Stop::Bug("no file rule".into())),
+            };
+            if result.is_err() {
+                break;
+            }
+        }
+        Run {
+            lowerer,
+            declarations,
+            result,
+            syntax: None,
+        }
+    };
+    let parsed_runs: Vec<Run> = match parse_pool() {
+        Some(pool) if chunks.len() > 1 => {
+            use rayon::prelude::*;
+            pool.install(|| (0..chunks.len()).into_par_iter().map(parse_run).collect())
+        }
+        // Without threads of our own (or for a small file), in turn.
+        _ => (0..chunks.len()).map(parse_run).collect(),
+    };
     let mut lowerer = lower::Lowerer::new(file, text);
     let mut declarations = Vec::new();
     let mut result = Ok(());
-    for (k, &start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(text.len());
-        let piece = &text[start..end];
-        let mut pairs = match MusterParser::parse(Rule::file, piece) {
-            Ok(pairs) => pairs,
-            Err(e) => {
-                return Parsed {
-                    ast: None,
-                    diagnostics: vec![error::syntax_error(file, text, start, &e)],
-                    recoverable: 0,
-                };
-            }
-        };
-        result = match pairs.next() {
-            Some(pair) => lowerer.piece(pair, start, &mut declarations),
-            None => Err(lower::Stop::Bug("no file rule".into())),
-        };
+    for run in parsed_runs {
+        if let Some(syntax) = run.syntax {
+            return Parsed {
+                ast: None,
+                diagnostics: vec![syntax],
+                recoverable: 0,
+            };
+        }
+        lowerer.diagnostics.extend(run.lowerer.diagnostics);
+        lowerer.recoverable += run.lowerer.recoverable;
+        declarations.extend(run.declarations);
+        result = run.result;
         if result.is_err() {
             break;
         }
