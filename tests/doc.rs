@@ -20,12 +20,7 @@ fn manual_of(path: &Path) -> String {
     let output = muster::compile_file(path, &muster::Options::default()).unwrap();
     let plan = output.plan.expect("the handbook compiles");
     let model = output.model.expect("the handbook compiles");
-    let outcomes: Vec<_> = model
-        .scenarios
-        .iter()
-        .map(|sc| muster::simulate::simulate(&model, sc, Default::default()))
-        .collect();
-    let report = muster::simulate::report::build(&outcomes, &output.sources);
+    let report = muster::simulate::report::play_all(&model, &output.sources, Default::default());
     muster::emit::doc::render(&plan, &report)
 }
 
@@ -37,12 +32,7 @@ fn manual_of_text(text: &str) -> String {
         .model
         .unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
     let plan = muster::plan::build(&model, &sources, &[id]);
-    let outcomes: Vec<_> = model
-        .scenarios
-        .iter()
-        .map(|sc| muster::simulate::simulate(&model, sc, Default::default()))
-        .collect();
-    let report = muster::simulate::report::build(&outcomes, &sources);
+    let report = muster::simulate::report::play_all(&model, &sources, Default::default());
     muster::emit::doc::render(&plan, &report)
 }
 

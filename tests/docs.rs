@@ -68,12 +68,7 @@ fn readme_block(marker: &str) -> String {
 fn played(example: &str) -> muster::simulate::report::Report {
     let output = muster::compile_file(root().join(example), &muster::Options::default()).unwrap();
     let model = output.model.expect("the example compiles");
-    let outcomes: Vec<_> = model
-        .scenarios
-        .iter()
-        .map(|sc| muster::simulate::simulate(&model, sc, Default::default()))
-        .collect();
-    muster::simulate::report::build(&outcomes, &output.sources)
+    muster::simulate::report::play_all(&model, &output.sources, Default::default())
 }
 
 #[test]

@@ -89,12 +89,8 @@ fn mermaid_parses_every_diagram() {
         if model.scenarios.is_empty() {
             continue;
         }
-        let outcomes: Vec<_> = model
-            .scenarios
-            .iter()
-            .map(|sc| muster::simulate::simulate(&model, sc, Default::default()))
-            .collect();
-        let report = muster::simulate::report::build(&outcomes, &output.sources);
+        let report =
+            muster::simulate::report::play_all(&model, &output.sources, Default::default());
         let file = dir.path().join(format!("{i}-gantt.mmd"));
         std::fs::write(&file, muster::emit::gantt::render(&report)).unwrap();
         files.push(file);

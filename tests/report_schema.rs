@@ -28,12 +28,8 @@ fn reports() -> Vec<(PathBuf, serde_json::Value)> {
         .map(|path| {
             let output = muster::compile_file(&path, &muster::Options::default()).unwrap();
             let model = output.model.expect("the example compiles");
-            let outcomes: Vec<_> = model
-                .scenarios
-                .iter()
-                .map(|sc| muster::simulate::simulate(&model, sc, Default::default()))
-                .collect();
-            let report = muster::simulate::report::build(&outcomes, &output.sources);
+            let report =
+                muster::simulate::report::play_all(&model, &output.sources, Default::default());
             let json = muster::simulate::report::json(&report);
             (path, serde_json::from_str(&json).unwrap())
         })

@@ -518,12 +518,7 @@ fn json_of(text: &str, threads: usize) -> String {
         let mut sources = SourceMap::new();
         let id = sources.add(SourceFile::new("t.muster", text));
         let model = muster::compile(&sources, id).model.expect("valid");
-        let outcomes: Vec<_> = model
-            .scenarios
-            .iter()
-            .map(|sc| simulate::simulate(&model, sc, Options::default()))
-            .collect();
-        report::json(&report::build(&outcomes, &sources))
+        report::json(&report::play_all(&model, &sources, Options::default()))
     })
 }
 

@@ -78,12 +78,11 @@ pub fn run(args: &DocArgs) -> u8 {
     if status != EXIT_OK {
         return status;
     }
-    let outcomes: Vec<_> = model
-        .scenarios
-        .iter()
-        .map(|sc| crate::simulate::simulate(model, sc, crate::simulate::Options::default()))
-        .collect();
-    let report = crate::simulate::report::build(&outcomes, &output.sources);
+    let report = crate::simulate::report::play_all(
+        model,
+        &output.sources,
+        crate::simulate::Options::default(),
+    );
     let text = crate::emit::doc::render(plan, &report);
     let destination = match &args.output {
         None => Destination::Stdout,

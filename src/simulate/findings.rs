@@ -53,17 +53,10 @@ fn incident_label(p: &Prepared<'_>, incident: IncidentIdx) -> (Span, String) {
     )
 }
 
+/// The first `SHOWN` names, then how many more: `a, b, c and 4 more`.
 fn list(names: Vec<String>) -> String {
-    let more = names.len().saturating_sub(SHOWN);
-    let mut shown: Vec<String> = names.into_iter().take(SHOWN).collect();
-    if more > 0 {
-        shown.push(format!("{more} more"));
-    }
-    match shown.len() {
-        0 => String::new(),
-        1 => shown.remove(0),
-        n => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
-    }
+    let total = names.len();
+    list_of(names.into_iter().take(SHOWN).collect(), total)
 }
 
 /// Who held a claim's pool while it waited: the other claims granted
@@ -623,7 +616,8 @@ fn facts_read(c: &Condition, out: &mut Vec<usize>) {
     }
 }
 
-fn value_text(v: &FactValue) -> String {
+/// A value of `set`, as a message shows it: `true`, `3`, `1d6h`, `armed`.
+pub fn value_text(v: &FactValue) -> String {
     match v {
         FactValue::Bool(b) => b.to_string(),
         FactValue::Int(n) => n.to_string(),

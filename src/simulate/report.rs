@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::check::model::{ActorIdx, IncidentIdx, Model, Scenario};
 use crate::diagnostic::diagnostic_value;
 use crate::source::SourceMap;
-use crate::syntax::literal::format_readable;
 
 use super::engine::{Event, EventKind, Run, StepState};
+use super::findings::value_text;
 use super::{Outcome, at, readable};
 
 /// The version of the report format; bumped on any incompatible change.
@@ -201,6 +201,17 @@ fn resolved(sc: &Scenario, incident: IncidentIdx, actor: ActorIdx) -> ActorIdx {
         .map_or(actor, |&(_, a)| a)
 }
 
+/// Plays every scenario of `model` (in declaration order) and builds
+/// the report: what `muster doc` and the tests need of a handbook.
+pub fn play_all(model: &Model, sources: &SourceMap, options: super::Options) -> Report {
+    let outcomes: Vec<Outcome<'_>> = model
+        .scenarios
+        .iter()
+        .map(|sc| super::simulate(model, sc, options))
+        .collect();
+    build(&outcomes, sources)
+}
+
 /// Builds the report of the outcomes.
 pub fn build(outcomes: &[Outcome<'_>], sources: &SourceMap) -> Report {
     Report {
@@ -363,16 +374,6 @@ fn amount_text(model: &Model, resource: usize, amount: Option<u32>) -> String {
     match (amount, &r.capacity) {
         (Some(n), Some(c)) => format!("{} {n} {}", r.id, c.unit),
         _ => r.id.clone(),
-    }
-}
-
-fn value_text(v: &crate::check::model::FactValue) -> String {
-    use crate::check::model::FactValue;
-    match v {
-        FactValue::Bool(b) => b.to_string(),
-        FactValue::Int(n) => n.to_string(),
-        FactValue::Duration(m) => format_readable(u64::from(*m)),
-        FactValue::Variant(name) => name.clone(),
     }
 }
 

@@ -109,8 +109,8 @@ pub fn analyse(
         found.extend(compilation.diagnostics);
         for &file in &compilation.files {
             diagnostics.entry(file).or_default();
-            if !trees.iter().any(|&(f, _)| f == file) {
-                trees.push((file, ()));
+            if !trees.contains(&file) {
+                trees.push(file);
             }
         }
         for d in found {
@@ -141,7 +141,7 @@ pub fn analyse(
     }
     let with_trees: Vec<(FileId, &crate::syntax::ast::File)> = trees
         .iter()
-        .filter_map(|&(f, ())| session.ast(f).map(|t| (f, t)))
+        .filter_map(|&f| session.ast(f).map(|t| (f, t)))
         .collect();
     let index = Index::build(&with_trees);
     Ok(Analysis {
