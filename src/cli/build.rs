@@ -120,20 +120,13 @@ pub fn run(args: &BuildArgs) -> u8 {
         text
     };
 
-    let destination = match &args.output {
-        None => Destination::Stdout,
-        Some(out) if args.check => {
-            return check_drift(out, &text, &rebuild_command(args, out));
-        }
-        Some(out) => match output::destination(out, &output.inputs) {
-            Ok(destination) => destination,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_USAGE;
-            }
-        },
-    };
-    write_artefact(&destination, text.as_bytes())
+    deliver(
+        args.output.as_deref(),
+        args.check,
+        &text,
+        &output.inputs,
+        |out| rebuild_command(args, out),
+    )
 }
 
 /// Reads and compiles the handbook `file` (`-` is standard input); a
@@ -201,6 +194,30 @@ pub(super) fn report_to_stderr(
     )
     .map(|_| ())
     .map_err(|_| EXIT_USAGE)
+}
+
+/// Delivers an artefact: to standard output without `out`; with
+/// `--check`, compared with `out` (`command` is what updates it); else
+/// written to `out`, which must not be one of `inputs`. The exit status.
+pub(super) fn deliver(
+    out: Option<&Path>,
+    check: bool,
+    text: &str,
+    inputs: &[PathBuf],
+    command: impl FnOnce(&Path) -> String,
+) -> u8 {
+    let destination = match out {
+        None => Destination::Stdout,
+        Some(out) if check => return check_drift(out, text, &command(out)),
+        Some(out) => match output::destination(out, inputs) {
+            Ok(destination) => destination,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    write_artefact(&destination, text.as_bytes())
 }
 
 /// Writes an artefact to its destination; the exit status.

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::build::{check_drift, load, report_to_stderr, settle_for, write_artefact};
-use super::output::{self, Destination, shell_quote};
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, findings_status};
+use super::build::{deliver, load, report_to_stderr, settle_for};
+use super::output::shell_quote;
+use super::{EXIT_FINDINGS, EXIT_OK, ReportArgs, findings_status};
 use crate::diagnostic::Counts;
 
 /// What `muster doc --help` explains.
@@ -84,9 +84,12 @@ pub fn run(args: &DocArgs) -> u8 {
         crate::simulate::Options::default(),
     );
     let text = crate::emit::doc::render(plan, &report);
-    let destination = match &args.output {
-        None => Destination::Stdout,
-        Some(out) if args.check => {
+    deliver(
+        args.output.as_deref(),
+        args.check,
+        &text,
+        &output.inputs,
+        |out| {
             let mut command = format!(
                 "muster doc {}",
                 shell_quote(&args.file.display().to_string())
@@ -98,15 +101,7 @@ pub fn run(args: &DocArgs) -> u8 {
                 ));
             }
             command.push_str(&format!(" -o {}", shell_quote(&out.display().to_string())));
-            return check_drift(out, &text, &command);
-        }
-        Some(out) => match output::destination(out, &output.inputs) {
-            Ok(destination) => destination,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_USAGE;
-            }
+            command
         },
-    };
-    write_artefact(&destination, text.as_bytes())
+    )
 }

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::build::{check_drift, load, report_to_stderr, settle_for, write_artefact};
-use super::output::{self, Destination, shell_quote};
+use super::build::{deliver, load, report_to_stderr, settle_for};
+use super::output::shell_quote;
 use super::{EXIT_FINDINGS, EXIT_USAGE, ReportArgs, findings_status};
 use crate::diagnostic::{Counts, printable};
 use crate::simulate::{self, Outcome, report};
@@ -160,21 +160,14 @@ pub fn run(args: &SimulateArgs) -> u8 {
 
     let report = report::build(&outcomes, &output.sources);
     let text = render(&report, args.emit);
-    let destination = match &args.output {
-        None => Destination::Stdout,
-        Some(out) if args.check => {
-            let drift = check_drift(out, &text, &rerun_command(args, out));
-            return drift.max(status);
-        }
-        Some(out) => match output::destination(out, &output.inputs) {
-            Ok(destination) => destination,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_USAGE;
-            }
-        },
-    };
-    write_artefact(&destination, text.as_bytes()).max(status)
+    deliver(
+        args.output.as_deref(),
+        args.check,
+        &text,
+        &output.inputs,
+        |out| rerun_command(args, out),
+    )
+    .max(status)
 }
 
 /// The artefact of `--emit`.
