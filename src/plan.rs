@@ -407,7 +407,7 @@ pub enum Condition {
 pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
     let location = |span: Span| {
         let file = sources.get(span.file);
-        let lc = file.map(|f| f.line_col(span.start));
+        let lc = file.map(|f| f.line_col(span.start()));
         Location {
             file: file.map_or_else(String::new, |f| f.path.clone()),
             line: lc.map_or(1, |lc| lc.line),

@@ -12,17 +12,64 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct FileId(pub u32);
 
-/// A half-open byte range `start..end` in one file.
+/// The largest file Muster reads: spans are two `u32` byte offsets.
+pub const MAX_FILE_BYTES: usize = u32::MAX as usize;
+
+/// A half-open byte range `start..end` in one file: a file id and two
+/// `u32` offsets, 12 bytes, because every node of the tree and of the
+/// model carries one. Files are at most [`MAX_FILE_BYTES`] long, so an
+/// offset always fits.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
     pub file: FileId,
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+/// An offset as a `u32`; offsets past [`MAX_FILE_BYTES`] (which no file
+/// read has) saturate.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
-        Span { file, start, end }
+        Span {
+            file,
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    /// The first byte.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte after the last.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The byte range, to slice the file's text with.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
+    /// This span with another end.
+    pub fn with_end(self, end: usize) -> Span {
+        Span {
+            end: offset(end),
+            ..self
+        }
+    }
+
+    /// This span with another start.
+    pub fn with_start(self, start: usize) -> Span {
+        Span {
+            start: offset(start),
+            ..self
+        }
     }
 
     /// The smallest span that covers both `self` and `other` (same file).
@@ -43,7 +90,7 @@ impl Span {
     }
 
     pub fn len(self) -> usize {
-        self.end - self.start
+        self.end.saturating_sub(self.start) as usize
     }
 
     pub fn is_empty(self) -> bool {
@@ -69,7 +116,8 @@ pub struct LineCol {
 /// length of its line.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
+    /// As `u32`s, like spans: half the memory of `usize`s.
+    line_starts: Vec<u32>,
     /// Whether the text is ASCII, so that columns are byte differences.
     ascii: bool,
     /// Whether the text starts with a byte-order mark, which is no
@@ -90,7 +138,7 @@ impl LineIndex {
             text.bytes()
                 .enumerate()
                 .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
+                .map(|(i, _)| offset(i + 1)),
         );
         let ascii = text.is_ascii();
         let mut checkpoints = Vec::new();
@@ -142,7 +190,7 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let start = self.line_starts[line].min(offset);
+        let start = (self.line_starts[line] as usize).min(offset);
         let mut column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         if self.bom && line == 0 && offset > 0 {
             column -= 1;
@@ -160,7 +208,7 @@ impl LineIndex {
 
     /// The 0-based line that holds byte `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts.binary_search(&self::offset(offset)) {
             Ok(line) => line,
             Err(next) => next.saturating_sub(1),
         }
@@ -169,11 +217,14 @@ impl LineIndex {
     /// The byte range of 0-based line `line` in `text`, without its line
     /// break (LF, or CR LF).
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_starts.get(line).copied().unwrap_or(text.len());
+        let start = self
+            .line_starts
+            .get(line)
+            .map_or(text.len(), |&start| start as usize);
         let mut end = self
             .line_starts
             .get(line + 1)
-            .map_or(text.len(), |&next| next - 1);
+            .map_or(text.len(), |&next| next as usize - 1);
         if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') && end < text.len() {
             end -= 1;
         }

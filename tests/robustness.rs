@@ -144,7 +144,7 @@ fn invalid_utf8_is_reported_at_the_offending_byte() {
     let bytes = b"actor a { kind role }\xC3".to_vec();
     let len = bytes.len();
     let (_, diagnostic) = muster::add_source(&mut sources, "end.muster", bytes);
-    assert_eq!(diagnostic.expect("E0003").span.end, len);
+    assert_eq!(diagnostic.expect("E0003").span.end(), len);
 }
 
 #[test]

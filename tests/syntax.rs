@@ -23,11 +23,11 @@ fn parse(name: &str, text: &str) -> muster::syntax::Parsed {
 /// `inner` lies within `outer` and both lie within the text.
 fn assert_within(outer: Span, inner: Span, len: usize, what: &str) {
     assert!(
-        inner.start <= inner.end && inner.end <= len,
+        inner.start() <= inner.end() && inner.end() <= len,
         "{what}: {inner:?} out of bounds"
     );
     assert!(
-        outer.start <= inner.start && inner.end <= outer.end,
+        outer.start() <= inner.start() && inner.end() <= outer.end(),
         "{what}: {inner:?} not within {outer:?}"
     );
 }

@@ -189,14 +189,8 @@ impl<'a> Checker<'a> {
                         None => self.handbook = Some(h),
                         Some(first) => {
                             self.refused.push(&h.attrs);
-                            let keyword = Span {
-                                end: h.span.start + 8,
-                                ..h.span
-                            };
-                            let first_keyword = Span {
-                                end: first.span.start + 8,
-                                ..first.span
-                            };
+                            let keyword = h.span.with_end(h.span.start() + 8);
+                            let first_keyword = first.span.with_end(first.span.start() + 8);
                             self.push(
                                 Diagnostic::error(Code::E0101, "a second `handbook`", keyword)
                                     .with_label("second handbook")

@@ -398,8 +398,8 @@ fn check_entries(
         for d in compilation.diagnostics {
             let key = (
                 d.span.file,
-                d.span.start,
-                d.span.end,
+                d.span.start(),
+                d.span.end(),
                 d.code,
                 d.message.clone(),
             );

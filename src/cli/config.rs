@@ -256,11 +256,11 @@ fn inline_allows(sources: &SourceMap, file: FileId) -> Vec<(usize, usize, Vec<Co
             .declarations
             .iter()
             .map(|d| d.span())
-            .find(|s| s.start >= end)
+            .find(|s| s.start() >= end)
         else {
             continue;
         };
-        let between = text.get(end..decl.start).unwrap_or("");
+        let between = text.get(end..decl.start()).unwrap_or("");
         let pieces: Vec<&str> = between.split('\n').collect();
         let adjacent = pieces.len() >= 2
             && pieces.first().is_some_and(|p| p.trim().is_empty())
@@ -269,7 +269,7 @@ fn inline_allows(sources: &SourceMap, file: FileId) -> Vec<(usize, usize, Vec<Co
                 .iter()
                 .all(|line| line.trim().starts_with("//"));
         if adjacent {
-            out.push((decl.start, decl.end, codes));
+            out.push((decl.start(), decl.end(), codes));
         }
     }
     out
@@ -292,7 +292,7 @@ pub fn apply(
                 .entry(d.span.file)
                 .or_insert_with(|| inline_allows(sources, d.span.file));
             let inline = file.iter().any(|(s, e, codes)| {
-                *s <= d.span.start && d.span.start < *e && codes.contains(&d.code)
+                *s <= d.span.start() && d.span.start() < *e && codes.contains(&d.code)
             });
             if inline {
                 continue;

@@ -104,7 +104,7 @@ pub(super) fn chosen<'m>(
         }
     }
     // In declaration order, whatever the order on the command line.
-    out.sort_by_key(|s| s.span.start);
+    out.sort_by_key(|s| s.span.start());
     Ok(out)
 }
 

@@ -16,7 +16,7 @@ pub fn write_concise(
     for d in diagnostics {
         let (name, line, column) = match sources.get(d.span.file) {
             Some(file) => {
-                let lc = file.line_col(d.span.start);
+                let lc = file.line_col(d.span.start());
                 (file.name.as_str(), lc.line, lc.column)
             }
             None => ("", 1, 1),

@@ -34,12 +34,12 @@ pub fn write_github(
         let Some(file) = sources.get(d.span.file) else {
             continue;
         };
-        let start = file.line_col(d.span.start);
-        let mut end = file.line_col(d.span.end);
-        if d.span.end > d.span.start {
+        let start = file.line_col(d.span.start());
+        let mut end = file.line_col(d.span.end());
+        if d.span.end() > d.span.start() {
             // Exclusive end to inclusive: the character before the end.
-            let mut last = d.span.end - 1;
-            while !file.text.is_char_boundary(last) && last > d.span.start {
+            let mut last = d.span.end() - 1;
+            while !file.text.is_char_boundary(last) && last > d.span.start() {
                 last -= 1;
             }
             end = file.line_col(last);

@@ -231,9 +231,9 @@ fn clamp(file: &SourceFile, span: Span) -> Range<usize> {
         }
         offset
     };
-    let start = boundary(span.start);
+    let start = boundary(span.start());
     // An end inside a character takes the whole character in.
-    let mut end = span.end.min(text.len());
+    let mut end = span.end().min(text.len());
     while !text.is_char_boundary(end) {
         end += 1;
     }
@@ -327,7 +327,7 @@ pub fn write_human(
             });
             if on_long_line {
                 if file_id == diagnostic.span.file {
-                    let at = file.line_col(diagnostic.span.start);
+                    let at = file.line_col(diagnostic.span.start());
                     cut_note = Some(format!(
                         "line {} is long: it is shown only around what the report points at",
                         at.line

@@ -90,24 +90,24 @@ fn json_diagnostic<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> JsonDiagnos
             primary: true,
             message: label,
             file: file_name(sources, d.span),
-            start: position(sources, d.span, d.span.start),
-            end: position(sources, d.span, d.span.end),
+            start: position(sources, d.span, d.span.start()),
+            end: position(sources, d.span, d.span.end()),
         });
     }
     labels.extend(d.secondary.iter().map(|l| JsonLabel {
         primary: false,
         message: &l.message,
         file: file_name(sources, l.span),
-        start: position(sources, l.span, l.span.start),
-        end: position(sources, l.span, l.span.end),
+        start: position(sources, l.span, l.span.start()),
+        end: position(sources, l.span, l.span.end()),
     }));
     JsonDiagnostic {
         code: d.code.as_str(),
         severity: d.severity.as_str(),
         message: &d.message,
         file: file_name(sources, d.span),
-        start: position(sources, d.span, d.span.start),
-        end: position(sources, d.span, d.span.end),
+        start: position(sources, d.span, d.span.start()),
+        end: position(sources, d.span, d.span.end()),
         labels,
         notes: &d.notes,
         help: d.help.as_deref(),

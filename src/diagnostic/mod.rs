@@ -265,10 +265,10 @@ impl Diagnostic {
 /// every writer reports them.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.span.end, a.code).cmp(&(
+        (a.span.file, a.span.start(), a.span.end(), a.code).cmp(&(
             b.span.file,
-            b.span.start,
-            b.span.end,
+            b.span.start(),
+            b.span.end(),
             b.code,
         ))
     });

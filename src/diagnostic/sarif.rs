@@ -66,17 +66,17 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Value {
     let Some(file) = sources.get(span.file) else {
         return json!({});
     };
-    let start = file.line_col(span.start);
-    let end = file.line_col(span.end.max(span.start));
+    let start = file.line_col(span.start());
+    let end = file.line_col(span.end().max(span.start()));
     let mut region = json!({
         "startLine": start.line,
         "startColumn": start.column,
         "endLine": end.line,
         "endColumn": end.column,
     });
-    if let Some(snippet) = file.text.get(span.start..span.end)
+    if let Some(snippet) = file.text.get(span.start()..span.end())
         && !snippet.is_empty()
-        && span.end - span.start <= 200
+        && span.end() - span.start() <= 200
     {
         region["snippet"] = json!({ "text": printable(snippet) });
     }

@@ -94,12 +94,12 @@ enum Member<'a> {
 impl Member<'_> {
     fn start(&self) -> usize {
         match self {
-            Member::Attribute(a) => a.span.start,
-            Member::Trigger(t) => t.span.start,
-            Member::Step(s) => s.span.start,
-            Member::Incident(i) => i.span.start,
-            Member::Inject(i) => i.span.start,
-            Member::Expect(e) => e.span.start,
+            Member::Attribute(a) => a.span.start(),
+            Member::Trigger(t) => t.span.start(),
+            Member::Step(s) => s.span.start(),
+            Member::Incident(i) => i.span.start(),
+            Member::Inject(i) => i.span.start(),
+            Member::Expect(e) => e.span.start(),
         }
     }
 
@@ -282,8 +282,8 @@ impl<'a> Printer<'a> {
 
     fn declaration(&mut self, decl: &Declaration) {
         let span = decl.span();
-        self.leading(span.start, 0);
-        self.separate(span.start);
+        self.leading(span.start(), 0);
+        self.separate(span.start());
         self.guard_doc();
         match decl {
             Declaration::Use(u) => {
@@ -291,36 +291,36 @@ impl<'a> Printer<'a> {
                 self.out.push_str("use ");
                 self.out.push_str(&self.string(&u.path));
                 // A comment between its words moves to the end of the line.
-                self.inner_comments(span.end, 0);
-                self.end_line(span.end);
+                self.inner_comments(span.end(), 0);
+                self.end_line(span.end());
             }
             Declaration::Fact(f) => {
                 self.indent(0);
                 let line = format!("fact {}: {}", f.id.name, self.fact_type(&f.ty));
                 self.out.push_str(&line);
-                self.inner_comments(span.end, 0);
-                self.end_line(span.end);
+                self.inner_comments(span.end(), 0);
+                self.end_line(span.end());
             }
             Declaration::Handbook(h) => {
                 let header = format!("handbook {}", self.string(&h.title));
                 let members: Vec<Member> = h.attrs.iter().map(Member::Attribute).collect();
-                self.block(0, header, h.title.span.end, span.end, &members, true);
+                self.block(0, header, h.title.span.end(), span.end(), &members, true);
             }
             Declaration::Actor(a) => {
                 let header = self.header("actor", &a.id, a.label.as_ref());
-                let after = a.label.as_ref().map_or(a.id.span.end, |l| l.span.end);
+                let after = a.label.as_ref().map_or(a.id.span.end(), |l| l.span.end());
                 let members: Vec<Member> = a.attrs.iter().map(Member::Attribute).collect();
-                self.block(0, header, after, span.end, &members, true);
+                self.block(0, header, after, span.end(), &members, true);
             }
             Declaration::Resource(r) => {
                 let header = self.header("resource", &r.id, r.label.as_ref());
-                let after = r.label.as_ref().map_or(r.id.span.end, |l| l.span.end);
+                let after = r.label.as_ref().map_or(r.id.span.end(), |l| l.span.end());
                 let members: Vec<Member> = r.attrs.iter().map(Member::Attribute).collect();
-                self.block(0, header, after, span.end, &members, true);
+                self.block(0, header, after, span.end(), &members, true);
             }
             Declaration::Procedure(p) => {
                 let header = self.header("procedure", &p.id, p.label.as_ref());
-                let after = p.label.as_ref().map_or(p.id.span.end, |l| l.span.end);
+                let after = p.label.as_ref().map_or(p.id.span.end(), |l| l.span.end());
                 let members: Vec<Member> = p
                     .items
                     .iter()
@@ -330,11 +330,11 @@ impl<'a> Printer<'a> {
                         ProcedureItem::Step(s) => Member::Step(s),
                     })
                     .collect();
-                self.block(0, header, after, span.end, &members, false);
+                self.block(0, header, after, span.end(), &members, false);
             }
             Declaration::Scenario(sc) => {
                 let header = self.header("scenario", &sc.id, sc.label.as_ref());
-                let after = sc.label.as_ref().map_or(sc.id.span.end, |l| l.span.end);
+                let after = sc.label.as_ref().map_or(sc.id.span.end(), |l| l.span.end());
                 fn member(item: &ScenarioItem) -> Member<'_> {
                     match item {
                         ScenarioItem::Attribute(a) => Member::Attribute(a),
@@ -358,10 +358,10 @@ impl<'a> Printer<'a> {
                     (Some(e), Some(o)) => {
                         let from = Member::start(&member(&sc.items[e]));
                         let to = match &sc.items[o] {
-                            ScenarioItem::Attribute(a) => a.span.end,
-                            ScenarioItem::Incident(i) => i.span.end,
-                            ScenarioItem::Inject(i) => i.span.end,
-                            ScenarioItem::Expect(x) => x.span.end,
+                            ScenarioItem::Attribute(a) => a.span.end(),
+                            ScenarioItem::Incident(i) => i.span.end(),
+                            ScenarioItem::Inject(i) => i.span.end(),
+                            ScenarioItem::Expect(x) => x.span.end(),
                         };
                         !self.has_comment(from, to)
                     }
@@ -374,7 +374,7 @@ impl<'a> Printer<'a> {
                 } else {
                     members.extend(sc.items.iter().map(member));
                 }
-                self.block(0, header, after, span.end, &members, false);
+                self.block(0, header, after, span.end(), &members, false);
             }
         }
         self.block_start = false;
@@ -449,7 +449,7 @@ impl<'a> Printer<'a> {
             match member {
                 Member::Attribute(a) => {
                     self.indent(level + 1);
-                    let as_written = self.has_comment(a.span.start, a.span.end);
+                    let as_written = self.has_comment(a.span.start(), a.span.end());
                     let text = self.attribute(a);
                     let text = if as_written {
                         text
@@ -457,37 +457,37 @@ impl<'a> Printer<'a> {
                         wrap_list(a, text, 2 * (level + 1))
                     };
                     self.out.push_str(&text);
-                    self.end_line(a.span.end);
+                    self.end_line(a.span.end());
                 }
                 Member::Trigger(t) => {
                     let header = self.header("trigger", &t.id, t.label.as_ref());
-                    let after = t.label.as_ref().map_or(t.id.span.end, |l| l.span.end);
+                    let after = t.label.as_ref().map_or(t.id.span.end(), |l| l.span.end());
                     let members: Vec<Member> = t.attrs.iter().map(Member::Attribute).collect();
-                    self.block(level + 1, header, after, t.span.end, &members, true);
+                    self.block(level + 1, header, after, t.span.end(), &members, true);
                 }
                 Member::Step(s) => {
                     let header = self.header("step", &s.id, s.label.as_ref());
-                    let after = s.label.as_ref().map_or(s.id.span.end, |l| l.span.end);
+                    let after = s.label.as_ref().map_or(s.id.span.end(), |l| l.span.end());
                     let members: Vec<Member> = s.attrs.iter().map(Member::Attribute).collect();
-                    self.block(level + 1, header, after, s.span.end, &members, true);
+                    self.block(level + 1, header, after, s.span.end(), &members, true);
                 }
                 Member::Incident(i) => {
                     let header = self.header("incident", &i.id, i.label.as_ref());
-                    let after = i.label.as_ref().map_or(i.id.span.end, |l| l.span.end);
+                    let after = i.label.as_ref().map_or(i.id.span.end(), |l| l.span.end());
                     let members: Vec<Member> = i.attrs.iter().map(Member::Attribute).collect();
-                    self.block(level + 1, header, after, i.span.end, &members, true);
+                    self.block(level + 1, header, after, i.span.end(), &members, true);
                 }
                 Member::Inject(i) => {
                     let header = self.header("inject", &i.id, i.label.as_ref());
-                    let after = i.label.as_ref().map_or(i.id.span.end, |l| l.span.end);
+                    let after = i.label.as_ref().map_or(i.id.span.end(), |l| l.span.end());
                     let members: Vec<Member> = i.attrs.iter().map(Member::Attribute).collect();
-                    self.block(level + 1, header, after, i.span.end, &members, true);
+                    self.block(level + 1, header, after, i.span.end(), &members, true);
                 }
                 Member::Expect(e) => {
                     self.indent(level + 1);
                     let text = self.expectation(e);
                     self.out.push_str(&text);
-                    self.end_line(e.span.end);
+                    self.end_line(e.span.end());
                 }
             }
             self.block_start = false;
@@ -500,7 +500,7 @@ impl<'a> Printer<'a> {
     }
 
     fn duration(&self, d: &DurationLit) -> String {
-        self.slice(d.span.start, d.span.end).to_owned()
+        self.slice(d.span.start(), d.span.end()).to_owned()
     }
 
     fn path(&self, p: &StepPath) -> String {
@@ -509,19 +509,22 @@ impl<'a> Printer<'a> {
 
     /// `expect …` with single spaces; as written when a comment is inside.
     fn expectation(&mut self, e: &crate::syntax::ast::Expect) -> String {
-        if self.has_comment(e.span.start, e.span.end) {
+        if self.has_comment(e.span.start(), e.span.end()) {
             while self
                 .comments
                 .get(self.next)
-                .is_some_and(|&(s, _)| s < e.span.end)
+                .is_some_and(|&(s, _)| s < e.span.end())
             {
                 self.next += 1;
             }
-            return self.verbatim(e.span.start, e.span.end);
+            return self.verbatim(e.span.start(), e.span.end());
         }
         let share = |out: &mut String, share: &Option<crate::syntax::ast::IntLit>| {
             if let Some(n) = share {
-                out.push_str(&format!(" in {}%", self.slice(n.span.start, n.span.end)));
+                out.push_str(&format!(
+                    " in {}%",
+                    self.slice(n.span.start(), n.span.end())
+                ));
             }
         };
         let mut out = "expect ".to_owned();
@@ -571,7 +574,7 @@ impl<'a> Printer<'a> {
     }
 
     fn string(&self, s: &StrLit) -> String {
-        self.slice(s.span.start, s.span.end).to_owned()
+        self.slice(s.span.start(), s.span.end()).to_owned()
     }
 
     fn fact_type(&self, ty: &FactType) -> String {
@@ -581,8 +584,8 @@ impl<'a> Printer<'a> {
             FactType::Duration(_) => "duration".to_owned(),
             FactType::Range { min, max, .. } => format!(
                 "{}..{}",
-                self.slice(min.span.start, min.span.end),
-                self.slice(max.span.start, max.span.end)
+                self.slice(min.span.start(), min.span.end()),
+                self.slice(max.span.start(), max.span.end())
             ),
             FactType::Enum { variants, .. } => variants
                 .iter()
@@ -594,16 +597,16 @@ impl<'a> Printer<'a> {
 
     /// One attribute as `name value`; as written when a comment is inside.
     fn attribute(&mut self, a: &Attribute) -> String {
-        if self.has_comment(a.span.start, a.span.end) {
+        if self.has_comment(a.span.start(), a.span.end()) {
             // Keep it as written, and step over the comments inside.
             while self
                 .comments
                 .get(self.next)
-                .is_some_and(|&(s, _)| s < a.span.end)
+                .is_some_and(|&(s, _)| s < a.span.end())
             {
                 self.next += 1;
             }
-            return self.verbatim(a.span.start, a.span.end);
+            return self.verbatim(a.span.start(), a.span.end());
         }
         let value = match &a.value {
             AttrValue::Str(s) => self.string(s),
@@ -614,11 +617,11 @@ impl<'a> Printer<'a> {
                 .collect::<Vec<_>>()
                 .join(", "),
             AttrValue::ActorKind(_, span) | AttrValue::Decision(_, span) => {
-                self.slice(span.start, span.end).to_owned()
+                self.slice(span.start(), span.end()).to_owned()
             }
             AttrValue::Capacity { amount, unit } => format!(
                 "{} {}",
-                self.slice(amount.span.start, amount.span.end),
+                self.slice(amount.span.start(), amount.span.end()),
                 unit.name
             ),
             AttrValue::Duration(d) => self.duration(d),
@@ -631,7 +634,7 @@ impl<'a> Printer<'a> {
                 ),
                 None => format!("{}..{}", self.duration(&r.min), self.duration(&r.max)),
             },
-            AttrValue::Int(n) => self.slice(n.span.start, n.span.end).to_owned(),
+            AttrValue::Int(n) => self.slice(n.span.start(), n.span.end()).to_owned(),
             AttrValue::Bindings(bindings) => bindings
                 .iter()
                 .map(|b| format!("{} = {}", b.role.name, b.actor.name))
@@ -641,7 +644,7 @@ impl<'a> Printer<'a> {
                 .iter()
                 .map(|a| {
                     let value = match &a.value {
-                        Value::Int(n) => self.slice(n.span.start, n.span.end).to_owned(),
+                        Value::Int(n) => self.slice(n.span.start(), n.span.end()).to_owned(),
                         Value::Duration(d) => self.duration(d),
                         Value::Bool { value, .. } => value.to_string(),
                         Value::Name(id) => id.name.clone(),
@@ -679,13 +682,13 @@ impl<'a> Printer<'a> {
             (Some(amount), Some(unit)) => format!(
                 "{}({} {})",
                 r.resource.name,
-                self.slice(amount.span.start, amount.span.end),
+                self.slice(amount.span.start(), amount.span.end()),
                 unit.name
             ),
             (Some(amount), None) => format!(
                 "{}({})",
                 r.resource.name,
-                self.slice(amount.span.start, amount.span.end)
+                self.slice(amount.span.start(), amount.span.end())
             ),
             _ => r.resource.name.clone(),
         }
@@ -705,8 +708,8 @@ impl<'a> Printer<'a> {
         };
         match e {
             Expr::Paren { inner, .. } => self.expr(out, inner),
-            Expr::Int(lit) => out.push_str(self.slice(lit.span.start, lit.span.end)),
-            Expr::Duration(lit) => out.push_str(self.slice(lit.span.start, lit.span.end)),
+            Expr::Int(lit) => out.push_str(self.slice(lit.span.start(), lit.span.end())),
+            Expr::Duration(lit) => out.push_str(self.slice(lit.span.start(), lit.span.end())),
             Expr::Bool { value, .. } => out.push_str(if *value { "true" } else { "false" }),
             Expr::Name(id) => out.push_str(&id.name),
             Expr::Not { operand: inner, .. } => {

@@ -51,13 +51,13 @@ impl<'m> Prepared<'m> {
             .incidents
             .iter()
             .enumerate()
-            .map(|(i, inc)| (inc.at_minutes, inc.span.start, Line::Incident(i)))
+            .map(|(i, inc)| (inc.at_minutes, inc.span.start(), Line::Incident(i)))
             .chain(
                 scenario
                     .injects
                     .iter()
                     .enumerate()
-                    .map(|(i, inj)| (inj.at_minutes, inj.span.start, Line::Inject(i))),
+                    .map(|(i, inj)| (inj.at_minutes, inj.span.start(), Line::Inject(i))),
             )
             .collect();
         lines.sort_by_key(|&(at, start, _)| (at, start));

@@ -113,7 +113,7 @@ impl<'a> Lowerer<'a> {
 
     fn declaration(&mut self, pair: Pair<'_, Rule>) -> Lowered<Declaration> {
         let span = self.span(&pair);
-        let doc = self.doc(span.start);
+        let doc = self.doc(span.start());
         let rule = pair.as_rule();
         let mut inner = pair.into_inner().peekable();
         // Skip the keyword.
@@ -245,7 +245,7 @@ impl<'a> Lowerer<'a> {
         pair: Pair<'_, Rule>,
     ) -> Lowered<(Option<String>, Ident, Option<StrLit>, Vec<Attribute>, Span)> {
         let span = self.span(&pair);
-        let doc = self.doc(span.start);
+        let doc = self.doc(span.start());
         let mut inner = pair.into_inner().peekable();
         inner.next();
         let id = self.ident(expect(inner.next(), Rule::ident)?);
@@ -360,7 +360,7 @@ impl<'a> Lowerer<'a> {
         };
         let mode = range.mode.map_or(range.min.minutes, |m| m.minutes);
         if range.min.minutes > mode || mode > range.max.minutes {
-            let text = &self.text[span.start..span.end];
+            let text = &self.text[span.start()..span.end()];
             let help = match range.mode {
                 None => "write the shortest first: `1d..3d`",
                 Some(_) => "write least, most likely and most, in that order: `1d..2d..5d`",
@@ -380,7 +380,7 @@ impl<'a> Lowerer<'a> {
 
     fn trigger(&mut self, pair: Pair<'_, Rule>) -> Lowered<Trigger> {
         let span = self.span(&pair);
-        let doc = self.doc(span.start);
+        let doc = self.doc(span.start());
         let mut inner = pair.into_inner().peekable();
         inner.next();
         let id = self.ident(expect(inner.next(), Rule::ident)?);
@@ -397,7 +397,7 @@ impl<'a> Lowerer<'a> {
 
     fn step(&mut self, pair: Pair<'_, Rule>) -> Lowered<Step> {
         let span = self.span(&pair);
-        let doc = self.doc(span.start);
+        let doc = self.doc(span.start());
         let mut inner = pair.into_inner().peekable();
         inner.next();
         let id = self.ident(expect(inner.next(), Rule::ident)?);
@@ -735,7 +735,7 @@ impl<'a> Lowerer<'a> {
                     self.diagnostics.push(
                         Diagnostic::error(
                             Code::E0002,
-                            format!("empty range `{}`", &self.text[span.start..span.end]),
+                            format!("empty range `{}`", &self.text[span.start()..span.end()]),
                             span,
                         )
                         .with_label("the lower bound is above the upper bound")
@@ -1021,7 +1021,7 @@ impl<'a> Lowerer<'a> {
         // The body is between the quotes.
         let text = pair.as_str();
         let body = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
-        let body_start = span.start + 1;
+        let body_start = span.start() + 1;
         let (value, errors) = literal::unescape(body);
         for error in errors {
             let at = Span::new(self.file, body_start + error.start, body_start + error.end);

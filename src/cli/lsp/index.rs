@@ -116,7 +116,7 @@ impl Index {
             walker.file(tree);
         }
         for list in index.occurrences.values_mut() {
-            list.sort_by_key(|o| (o.span.start, o.span.end));
+            list.sort_by_key(|o| (o.span.start(), o.span.end()));
         }
         index
     }
@@ -273,11 +273,11 @@ impl Index {
     /// The occurrence at byte `offset` of `file` (a name it touches).
     pub fn at(&self, file: FileId, offset: usize) -> Option<&Occurrence> {
         let list = self.occurrences.get(&file)?;
-        let i = list.partition_point(|o| o.span.end < offset);
+        let i = list.partition_point(|o| o.span.end() < offset);
         list[i..]
             .iter()
-            .take_while(|o| o.span.start <= offset)
-            .find(|o| o.span.start <= offset && offset <= o.span.end)
+            .take_while(|o| o.span.start() <= offset)
+            .find(|o| o.span.start() <= offset && offset <= o.span.end())
     }
 
     /// Every place `key` is written, by file in id order.

@@ -439,11 +439,11 @@ impl Server {
                 .session
                 .sources
                 .get(file)
-                .map(|s| position::range(s, occurrence.span.start, occurrence.span.end));
+                .map(|s| position::range(s, occurrence.span.start(), occurrence.span.end()));
         }
         // The explanation of a diagnostic under the cursor.
         for d in analysis.diagnostics.get(&file).into_iter().flatten() {
-            if d.span.start <= offset && offset <= d.span.end {
+            if d.span.start() <= offset && offset <= d.span.end() {
                 parts.push(format!(
                     "**{}** — {}\n\n{}",
                     d.code.as_str(),
@@ -548,8 +548,8 @@ impl Server {
             .ok_or("the document is not loaded")?;
         to_value(PrepareRenameResponse::Range(position::range(
             source,
-            occurrence.span.start,
-            occurrence.span.end,
+            occurrence.span.start(),
+            occurrence.span.end(),
         )))
     }
 
@@ -614,7 +614,7 @@ fn location(analysis: &Analysis, file: FileId, span: crate::source::Span) -> Opt
     let uri = uri_of(&canonical(Path::new(&source.name)))?;
     Some(Location {
         uri,
-        range: position::range(source, span.start, span.end),
+        range: position::range(source, span.start(), span.end()),
     })
 }
 
@@ -624,7 +624,7 @@ fn lsp_diagnostic(analysis: &Analysis, d: &Diagnostic) -> LspDiagnostic {
         .sources
         .get(d.span.file)
         .map_or_else(Range::default, |s| {
-            position::range(s, d.span.start, d.span.end)
+            position::range(s, d.span.start(), d.span.end())
         });
     let mut message = d.message.clone();
     if let Some(label) = &d.label {
@@ -776,8 +776,8 @@ fn symbol(
         kind,
         tags: None,
         deprecated: None,
-        range: position::range(source, span.start, span.end),
-        selection_range: position::range(source, id.start, id.end),
+        range: position::range(source, span.start(), span.end()),
+        selection_range: position::range(source, id.start(), id.end()),
         children: (!children.is_empty()).then_some(children),
     }
 }

@@ -116,8 +116,8 @@ pub fn analyse(
         for d in found {
             let key = (
                 d.span.file,
-                d.span.start,
-                d.span.end,
+                d.span.start(),
+                d.span.end(),
                 d.code,
                 d.message.clone(),
             );
