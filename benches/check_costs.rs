@@ -18,19 +18,20 @@ fn main() {
     divan::main();
 }
 
-/// Parses `text`, which must parse.
-fn parsed(text: &str) -> ast::File {
+/// Parses `text`, which must parse: the file and its tree.
+fn parsed(text: &str) -> (SourceMap, ast::File) {
     let mut sources = SourceMap::new();
     let id: FileId = sources.add(SourceFile::new("hostile.muster", text));
-    muster::parse_source(&sources, id)
+    let file = muster::parse_source(&sources, id)
         .ast
-        .expect("the generated handbook parses")
+        .expect("the generated handbook parses");
+    (sources, file)
 }
 
 /// Times the checker on `text`.
 fn bench_check(bencher: divan::Bencher, text: &str) {
-    let file = parsed(text);
-    bencher.bench(|| muster::check::check(&[&file], true));
+    let (sources, file) = parsed(text);
+    bencher.bench(|| muster::check::check(&sources, &[&file], true));
 }
 
 /// The prelude every handbook shares: a lead, a resource and a fact.

@@ -102,7 +102,7 @@ fn ranged() -> &'static Compiled {
 }
 
 fn check(c: &Compiled) -> muster::check::Checked {
-    muster::check::check(&[&c.ast], true)
+    muster::check::check(&c.sources, &[&c.ast], true)
 }
 
 fn play(c: &Compiled, runs: Option<u32>) -> simulate::Outcome<'_> {

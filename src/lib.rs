@@ -114,7 +114,7 @@ pub fn compile(sources: &SourceMap, entry: FileId) -> Compilation {
     // A file with a syntax or literal error is not checked further: its
     // meaning is uncertain, and findings about it would be guesses.
     if let (Some(ast), true) = (&parsed.ast, checkable) {
-        let checked = check::check(&[ast], true);
+        let checked = check::check(sources, &[ast], true);
         diagnostics.extend(checked.diagnostics);
         // An unknown fixed word is an error, so there is no model.
         model = checked

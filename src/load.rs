@@ -406,7 +406,11 @@ impl Session {
                     .declarations
                     .iter()
                     .filter_map(|d| match d {
-                        Declaration::Use(u) => Some((u.path.value.clone(), u.path.span, u.span)),
+                        Declaration::Use(u) => Some((
+                            u.path.value(&self.sources).into_owned(),
+                            u.path.span,
+                            u.span,
+                        )),
                         _ => None,
                     })
                     .collect(),
@@ -662,7 +666,7 @@ impl Session {
         }
         let asts: Vec<&crate::syntax::ast::File> =
             parsed.iter().filter_map(|p| p.ast.as_ref()).collect();
-        let checked = crate::check::check(&asts, complete);
+        let checked = crate::check::check(&self.sources, &asts, complete);
         diagnostics.extend(checked.diagnostics);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error)
             || self

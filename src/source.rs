@@ -276,6 +276,33 @@ impl SourceFile {
     }
 }
 
+/// What the text of a span is read from: the files of a compilation, or
+/// the text of one file (whose spans all name it).
+pub trait Text {
+    /// The text of `span`; empty where the span is not in the text.
+    fn text(&self, span: Span) -> &str;
+}
+
+impl Text for SourceMap {
+    fn text(&self, span: Span) -> &str {
+        self.get(span.file)
+            .and_then(|file| file.text.get(span.range()))
+            .unwrap_or("")
+    }
+}
+
+impl Text for str {
+    fn text(&self, span: Span) -> &str {
+        self.get(span.range()).unwrap_or("")
+    }
+}
+
+impl Text for SourceFile {
+    fn text(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
 /// All files of one run, addressed by [`FileId`].
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {

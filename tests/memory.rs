@@ -101,7 +101,7 @@ fn the_tree_and_the_model_stay_small_per_source_byte() {
     assert!(parsed.diagnostics.is_empty());
 
     let before_check = live();
-    let checked = muster::check::check(&[ast], true);
+    let checked = muster::check::check(&sources, &[ast], true);
     let model = live() - before_check;
     let peak = PEAK.load(Ordering::Relaxed) - base - with_source;
     assert!(checked.model.is_some() && checked.diagnostics.is_empty());

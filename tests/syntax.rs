@@ -109,24 +109,27 @@ fn doc_comments_attach_to_declarations_of_every_kind() {
     let mut docs = Vec::new();
     for decl in &file.declarations {
         match decl {
-            Declaration::Handbook(d) => docs.push(d.doc.clone()),
-            Declaration::Actor(d) => docs.push(d.doc.clone()),
-            Declaration::Resource(d) => docs.push(d.doc.clone()),
-            Declaration::Fact(d) => docs.push(d.doc.clone()),
+            Declaration::Handbook(d) => docs.push(d.doc),
+            Declaration::Actor(d) => docs.push(d.doc),
+            Declaration::Resource(d) => docs.push(d.doc),
+            Declaration::Fact(d) => docs.push(d.doc),
             Declaration::Procedure(d) => {
-                docs.push(d.doc.clone());
-                docs.extend(d.triggers().map(|t| t.doc.clone()));
-                docs.extend(d.steps().map(|s| s.doc.clone()));
+                docs.push(d.doc);
+                docs.extend(d.triggers().map(|t| t.doc));
+                docs.extend(d.steps().map(|s| s.doc));
             }
             Declaration::Scenario(d) => {
-                docs.push(d.doc.clone());
-                docs.extend(d.incidents().map(|i| i.doc.clone()));
-                docs.extend(d.injects().map(|i| i.doc.clone()));
+                docs.push(d.doc);
+                docs.extend(d.incidents().map(|i| i.doc));
+                docs.extend(d.injects().map(|i| i.doc));
             }
             Declaration::Use(_) => {}
         }
     }
-    let docs: Vec<&str> = docs.iter().map(|d| d.as_deref().unwrap_or("-")).collect();
+    let docs: Vec<String> = docs
+        .iter()
+        .map(|d| d.map_or_else(|| "-".to_owned(), |d| d.text(text).into_owned()))
+        .collect();
     assert_eq!(
         docs,
         ["H.", "A.", "R.", "F.", "P.", "T.", "S.", "Sc.", "I.", "J."]

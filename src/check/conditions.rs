@@ -98,7 +98,7 @@ impl<'a> Checker<'a> {
             expr = inner;
         }
         let Expr::Name(id) = expr else { return None };
-        let symbol = self.names.get(id.name.as_str())?;
+        let symbol = self.names.get(id.name(self.src))?;
         (symbol.kind == Kind::Fact
             && matches!(self.model.facts[symbol.index].ty, FactType::Enum { .. }))
         .then_some(symbol.index)
@@ -114,7 +114,7 @@ impl<'a> Checker<'a> {
                     Code::E0501,
                     format!(
                         "the condition of trigger `{}` must be a bool, found {found}",
-                        trigger.name
+                        trigger.name(self.src)
                     ),
                     expr.span(),
                 )
@@ -198,35 +198,36 @@ impl<'a> Checker<'a> {
     fn name(&mut self, id: &Ident, context: &NameContext<'_>) -> (Condition, Ty) {
         let other_enum = context.other_enum;
         if let Some(fact) = other_enum
-            && self.is_variant(fact, &id.name)
+            && self.is_variant(fact, id.name(self.src))
         {
             return (
                 Condition::Variant {
                     fact,
-                    name: id.name.clone(),
+                    name: id.name(self.src).to_owned(),
                 },
                 Ty::Enum(fact),
             );
         }
-        match self.names.get(id.name.as_str()).copied() {
+        match self.names.get(id.name(self.src)).copied() {
             Some(symbol) if symbol.kind == Kind::Fact => {
                 self.mark_used(symbol);
                 (Condition::Fact(symbol.index), self.fact_ty(symbol.index))
             }
             Some(symbol) => {
                 self.mark_used(symbol);
-                self.push(wrong_kind(id, Kind::Fact, symbol));
+                self.push(wrong_kind(self.src, id, Kind::Fact, symbol));
                 (Condition::Bool(false), Ty::Unknown)
             }
             None => {
                 if let Some(fact) = other_enum {
                     self.unknown_variant(id, fact);
                 } else if self.complete && !context.quiet {
-                    let best = self.suggestion(&id.name, Kind::Fact);
-                    let hint = match self.variant_owner(&id.name) {
+                    let best = self.suggestion(id.name(self.src), Kind::Fact);
+                    let hint = match self.variant_owner(id.name(self.src)) {
                         Some(fact) => format!(
                             "`{}` is a variant of `{fact}`: compare them, as in `{fact} == {}`",
-                            id.name, id.name
+                            id.name(self.src),
+                            id.name(self.src)
                         ),
                         None => {
                             let ty = match &context.declare_as {
@@ -236,12 +237,12 @@ impl<'a> Checker<'a> {
                             };
                             format!(
                                 "declare it: `fact {}: {}`",
-                                id.name,
+                                id.name(self.src),
                                 ty.as_deref().unwrap_or("bool")
                             )
                         }
                     };
-                    self.push(undefined(id, Kind::Fact, best, Some(hint)));
+                    self.push(undefined(self.src, id, Kind::Fact, best, Some(hint)));
                 }
                 (Condition::Bool(false), Ty::Unknown)
             }
@@ -258,7 +259,7 @@ impl<'a> Checker<'a> {
             Expr::Int(_) => Some("int".to_owned()),
             Expr::Duration(_) => Some("duration".to_owned()),
             Expr::Bool { .. } => Some("bool".to_owned()),
-            Expr::Name(id) => match self.names.get(id.name.as_str()) {
+            Expr::Name(id) => match self.names.get(id.name(self.src)) {
                 Some(symbol) if symbol.kind == Kind::Fact => {
                     Some(match &self.model.facts[symbol.index].ty {
                         FactType::Bool => "bool".to_owned(),
@@ -270,7 +271,7 @@ impl<'a> Checker<'a> {
                     })
                 }
                 Some(_) => None,
-                None => Some(format!("{} | …", id.name)),
+                None => Some(format!("{} | …", id.name(self.src))),
             },
             _ => None,
         }
@@ -280,11 +281,11 @@ impl<'a> Checker<'a> {
     /// uses the user's own names.
     fn compare_hint(&self, expr: &Expr, ty: Ty) -> String {
         let text = match expr {
-            Expr::Name(id) => format!("`{}`", id.name),
+            Expr::Name(id) => format!("`{}`", id.name(self.src)),
             _ => "it".to_owned(),
         };
         let name = match expr {
-            Expr::Name(id) => id.name.clone(),
+            Expr::Name(id) => id.name(self.src).to_owned(),
             _ => "…".to_owned(),
         };
         let example = match ty {
@@ -314,7 +315,7 @@ impl<'a> Checker<'a> {
         let fact_span = self.facts[fact].ty.span();
         let mut d = Diagnostic::error(
             Code::E0502,
-            format!("`{}` is not a variant of `{fact_id}`", id.name),
+            format!("`{}` is not a variant of `{fact_id}`", id.name(self.src)),
             id.span,
         )
         .with_label(format!("unknown variant of `{fact_id}`"))
@@ -330,7 +331,7 @@ impl<'a> Checker<'a> {
         let best = self
             .variant_candidates
             .get(&fact)
-            .and_then(|index| index.closest(&id.name, None));
+            .and_then(|index| index.closest(id.name(self.src), None));
         if let Some(best) = best {
             d = d.with_help(format!("did you mean `{best}`?"));
         }
@@ -419,7 +420,7 @@ impl<'a> Checker<'a> {
         let names: Vec<&str> = list
             .iter()
             .filter_map(|item| match item {
-                Expr::Name(id) => Some(id.name.as_str()),
+                Expr::Name(id) => Some(id.name(self.src)),
                 _ => None,
             })
             .collect();

@@ -17,7 +17,7 @@ pub mod schedule;
 use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use crate::suggest::Candidates;
 use crate::syntax::ast::{self, AttrName, Attribute, Ident};
 use crate::syntax::literal::format_readable;
@@ -36,10 +36,30 @@ pub struct Checked {
 /// `complete` is false when a file of the compilation could not be parsed:
 /// names it declares are unknown, so "undefined" and "never used" are not
 /// reported.
-pub fn check(files: &[&ast::File], complete: bool) -> Checked {
+pub fn check(sources: &SourceMap, files: &[&ast::File], complete: bool) -> Checked {
     let mut checker = Checker {
         complete,
-        ..Checker::default()
+        src: sources,
+        diagnostics: Default::default(),
+        names: Default::default(),
+        handbook: Default::default(),
+        actors: Default::default(),
+        resources: Default::default(),
+        facts: Default::default(),
+        procedures: Default::default(),
+        scenarios: Default::default(),
+        used_actors: Default::default(),
+        used_resources: Default::default(),
+        used_facts: Default::default(),
+        contested: Default::default(),
+        refused: Default::default(),
+        candidates: Default::default(),
+        step_homes: Default::default(),
+        variants: Default::default(),
+        variant_sets: Default::default(),
+        variant_owners: Default::default(),
+        variant_candidates: Default::default(),
+        model: Default::default(),
     };
     checker.collect(files);
     checker.resolve_declarations();
@@ -134,9 +154,10 @@ impl Ref {
     }
 }
 
-#[derive(Default)]
 struct Checker<'a> {
     complete: bool,
+    /// The texts of the files: names and labels are read from them.
+    src: &'a SourceMap,
     diagnostics: Vec<Diagnostic>,
     /// Top-level names. Only looked up, never iterated into output.
     names: HashMap<&'a str, Symbol>,
@@ -265,15 +286,15 @@ impl<'a> Checker<'a> {
 
     /// Adds a top-level name; false (and E0101) when it is taken.
     fn declare(&mut self, id: &'a Ident, kind: Kind, index: usize) -> bool {
-        if let Some(first) = self.names.get(id.name.as_str()).copied() {
-            self.push(duplicate(id, first.kind, first.span, kind, None));
+        if let Some(first) = self.names.get(id.name(self.src)).copied() {
+            self.push(duplicate(self.src, id, first.kind, first.span, kind, None));
             if first.kind != kind {
-                self.contested.insert(&id.name);
+                self.contested.insert(id.name(self.src));
             }
             return false;
         }
         self.names.insert(
-            &id.name,
+            id.name(self.src),
             Symbol {
                 kind,
                 index,
@@ -286,22 +307,22 @@ impl<'a> Checker<'a> {
     /// Resolves a top-level name of the expected kind, reporting E0102 or
     /// E0103, and marks it used.
     fn resolve(&mut self, id: &Ident, expected: Kind) -> Ref {
-        match self.names.get(id.name.as_str()).copied() {
+        match self.names.get(id.name(self.src)).copied() {
             Some(symbol) => {
                 self.mark_used(symbol);
                 if symbol.kind == expected {
                     Ref::Found(symbol.index, id.span)
                 } else {
-                    if !self.contested.contains(id.name.as_str()) {
-                        self.push(wrong_kind(id, expected, symbol));
+                    if !self.contested.contains(id.name(self.src)) {
+                        self.push(wrong_kind(self.src, id, expected, symbol));
                     }
                     Ref::Broken
                 }
             }
             None => {
                 if self.complete {
-                    let best = self.suggestion(&id.name, expected);
-                    self.push(undefined(id, expected, best, None));
+                    let best = self.suggestion(id.name(self.src), expected);
+                    self.push(undefined(self.src, id, expected, best, None));
                 }
                 Ref::Broken
             }
@@ -323,11 +344,15 @@ impl<'a> Checker<'a> {
     /// The declared names of a kind, in declaration order.
     fn names_of(&self, kind: Kind) -> Vec<&'a str> {
         match kind {
-            Kind::Actor => self.actors.iter().map(|a| a.id.name.as_str()).collect(),
-            Kind::Resource => self.resources.iter().map(|r| r.id.name.as_str()).collect(),
-            Kind::Fact => self.facts.iter().map(|f| f.id.name.as_str()).collect(),
-            Kind::Procedure => self.procedures.iter().map(|p| p.id.name.as_str()).collect(),
-            Kind::Scenario => self.scenarios.iter().map(|s| s.id.name.as_str()).collect(),
+            Kind::Actor => self.actors.iter().map(|a| a.id.name(self.src)).collect(),
+            Kind::Resource => self.resources.iter().map(|r| r.id.name(self.src)).collect(),
+            Kind::Fact => self.facts.iter().map(|f| f.id.name(self.src)).collect(),
+            Kind::Procedure => self
+                .procedures
+                .iter()
+                .map(|p| p.id.name(self.src))
+                .collect(),
+            Kind::Scenario => self.scenarios.iter().map(|s| s.id.name(self.src)).collect(),
             Kind::Trigger | Kind::Step | Kind::Incident | Kind::Inject => Vec::new(),
         }
     }
@@ -366,7 +391,7 @@ impl<'a> Checker<'a> {
         let mut out = Vec::with_capacity(entries.len());
         for (index, id) in entries {
             match first.get(&index) {
-                Some(&earlier) => self.push(repeated(id, earlier, attribute, kind)),
+                Some(&earlier) => self.push(repeated(self.src, id, earlier, attribute, kind)),
                 None => {
                     first.insert(index, id.span);
                     out.push(index);
@@ -414,19 +439,19 @@ impl<'a> Checker<'a> {
         let mut exprs: Vec<&ast::Expr> = Vec::new();
         for attr in attrs {
             match &attr.value {
-                ast::AttrValue::Name(id) => names.push(&id.name),
-                ast::AttrValue::Names(ids) => names.extend(ids.iter().map(|i| i.name.as_str())),
+                ast::AttrValue::Name(id) => names.push(id.name(self.src)),
+                ast::AttrValue::Names(ids) => names.extend(ids.iter().map(|i| i.name(self.src))),
                 ast::AttrValue::Requirements(reqs) => {
-                    names.extend(reqs.iter().map(|r| r.resource.name.as_str()))
+                    names.extend(reqs.iter().map(|r| r.resource.name(self.src)))
                 }
                 ast::AttrValue::Condition(expr) => exprs.push(expr),
                 ast::AttrValue::Bindings(bindings) => names.extend(
                     bindings
                         .iter()
-                        .flat_map(|b| [b.role.name.as_str(), b.actor.name.as_str()]),
+                        .flat_map(|b| [b.role.name(self.src), b.actor.name(self.src)]),
                 ),
                 ast::AttrValue::Assignments(list) => {
-                    names.extend(list.iter().map(|a| a.fact.name.as_str()))
+                    names.extend(list.iter().map(|a| a.fact.name(self.src)))
                 }
                 _ => {}
             }
@@ -434,7 +459,7 @@ impl<'a> Checker<'a> {
         // The names in conditions, walked with an explicit stack.
         while let Some(expr) = exprs.pop() {
             match expr {
-                ast::Expr::Name(id) => names.push(&id.name),
+                ast::Expr::Name(id) => names.push(id.name(self.src)),
                 ast::Expr::Not { operand, .. } | ast::Expr::Paren { inner: operand, .. } => {
                     exprs.push(operand)
                 }
@@ -481,7 +506,7 @@ impl<'a> Checker<'a> {
             self.push(
                 Diagnostic::new(
                     Code::W0601,
-                    format!("{} `{}` is never used", kind.word(), id.name),
+                    format!("{} `{}` is never used", kind.word(), id.name(self.src)),
                     id.span,
                 )
                 .with_label("declared here, referenced nowhere")
@@ -498,6 +523,7 @@ impl<'a> Checker<'a> {
 /// is the procedure or scenario whose own namespace it is in (`None` for
 /// the top level), as `("procedure", "art42_7")`.
 fn duplicate(
+    src: &SourceMap,
     id: &Ident,
     first_kind: Kind,
     first_span: Span,
@@ -509,11 +535,15 @@ fn duplicate(
         None => String::new(),
     };
     let message = if first_kind == kind {
-        format!("{} `{}` is declared twice{place}", kind.word(), id.name)
+        format!(
+            "{} `{}` is declared twice{place}",
+            kind.word(),
+            id.name(src)
+        )
     } else {
         format!(
             "`{}` is already declared{place} as {}",
-            id.name,
+            id.name(src),
             first_kind.with_article()
         )
     };
@@ -535,14 +565,14 @@ fn duplicate(
 }
 
 /// E0103: `id` names a `found.kind` where an `expected` was wanted.
-fn wrong_kind(id: &Ident, expected: Kind, found: Symbol) -> Diagnostic {
+fn wrong_kind(src: &SourceMap, id: &Ident, expected: Kind, found: Symbol) -> Diagnostic {
     Diagnostic::error(
         Code::E0103,
         format!(
             "expected {}, found {} `{}`",
             expected.with_article(),
             found.kind.word(),
-            id.name
+            id.name(src)
         ),
         id.span,
     )
@@ -551,7 +581,7 @@ fn wrong_kind(id: &Ident, expected: Kind, found: Symbol) -> Diagnostic {
         found.span,
         format!(
             "`{}` is declared here as {}",
-            id.name,
+            id.name(src),
             found.kind.with_article()
         ),
     )
@@ -560,6 +590,7 @@ fn wrong_kind(id: &Ident, expected: Kind, found: Symbol) -> Diagnostic {
 /// E0102: nothing is called `id`; `best` is the closest declared name, if
 /// any. `extra_help` replaces the generic help when there is no close name.
 fn undefined(
+    src: &SourceMap,
     id: &Ident,
     expected: Kind,
     best: Option<&str>,
@@ -567,25 +598,29 @@ fn undefined(
 ) -> Diagnostic {
     let mut d = Diagnostic::error(
         Code::E0102,
-        format!("undefined {} `{}`", expected.word(), id.name),
+        format!("undefined {} `{}`", expected.word(), id.name(src)),
         id.span,
     )
-    .with_label(format!("no {} is called `{}`", expected.word(), id.name));
+    .with_label(format!(
+        "no {} is called `{}`",
+        expected.word(),
+        id.name(src)
+    ));
     if let Some(best) = best {
         d = d.with_help(format!("did you mean `{best}`?"));
     } else if let Some(help) = extra_help {
         d = d.with_help(help);
     } else {
         let example = match expected {
-            Kind::Actor => format!("actor {} {{ kind … }}", id.name),
-            Kind::Resource => format!("resource {} {{ provider … }}", id.name),
-            Kind::Fact => format!("fact {}: bool", id.name),
-            Kind::Procedure => format!("procedure {} {{ … }}", id.name),
-            Kind::Trigger => format!("trigger {} {{ when … }}", id.name),
-            Kind::Step => format!("step {} {{ … }}", id.name),
-            Kind::Scenario => format!("scenario {} {{ … }}", id.name),
-            Kind::Incident => format!("incident {} {{ … }}", id.name),
-            Kind::Inject => format!("inject {} {{ at … }}", id.name),
+            Kind::Actor => format!("actor {} {{ kind … }}", id.name(src)),
+            Kind::Resource => format!("resource {} {{ provider … }}", id.name(src)),
+            Kind::Fact => format!("fact {}: bool", id.name(src)),
+            Kind::Procedure => format!("procedure {} {{ … }}", id.name(src)),
+            Kind::Trigger => format!("trigger {} {{ when … }}", id.name(src)),
+            Kind::Step => format!("step {} {{ … }}", id.name(src)),
+            Kind::Scenario => format!("scenario {} {{ … }}", id.name(src)),
+            Kind::Incident => format!("incident {} {{ … }}", id.name(src)),
+            Kind::Inject => format!("inject {} {{ at … }}", id.name(src)),
         };
         d = d.with_help(format!("declare it: `{example}`"));
     }
@@ -593,13 +628,13 @@ fn undefined(
 }
 
 /// W0601 for `id`, given again in the list `attribute` after `earlier`.
-fn repeated(id: &Ident, earlier: Span, attribute: &str, kind: Kind) -> Diagnostic {
+fn repeated(src: &SourceMap, id: &Ident, earlier: Span, attribute: &str, kind: Kind) -> Diagnostic {
     Diagnostic::new(
         Code::W0601,
         format!(
             "{} `{}` is given twice in `{attribute}`",
             kind.word(),
-            id.name
+            id.name(src)
         ),
         id.span,
     )
@@ -607,7 +642,7 @@ fn repeated(id: &Ident, earlier: Span, attribute: &str, kind: Kind) -> Diagnosti
     .with_secondary(earlier, "first given here")
     .with_help(format!(
         "remove the second `{}`: a name counts once in `{attribute}`, so the repeat plays no part",
-        id.name
+        id.name(src)
     ))
 }
 

@@ -168,13 +168,13 @@ impl<'a> Checker<'a> {
     /// Where step `step_span` of procedure `p` names `target` in its
     /// `activates`.
     fn activates_span(&self, p: usize, step_span: Span, target: usize) -> Span {
-        let name = self.procedures.get(target).map(|t| t.id.name.as_str());
+        let name = self.procedures.get(target).map(|t| t.id.name(self.src));
         self.procedures[p]
             .steps()
             .find(|s| s.span == step_span)
             .and_then(|s| s.attr(AttrName::Activates))
             .and_then(|a| match &a.value {
-                AttrValue::Names(ids) => ids.iter().find(|id| Some(id.name.as_str()) == name),
+                AttrValue::Names(ids) => ids.iter().find(|id| Some(id.name(self.src)) == name),
                 _ => None,
             })
             .map_or(step_span, |id| id.span)
@@ -238,7 +238,7 @@ impl<'a> Checker<'a> {
         let support = self.actor_list(attrs.get(&AttrName::Support), Kind::Actor);
         let (resources, broken, written) = self.requirements(
             attrs.get(&AttrName::Resources),
-            &format!("procedure `{}`", p.id.name),
+            &format!("procedure `{}`", p.id.name(self.src)),
         );
 
         let resources_order = super::resources::by_resource(&resources);
@@ -255,18 +255,19 @@ impl<'a> Checker<'a> {
                 ast::ProcedureItem::Step(s) => (&s.id, Kind::Step, n_steps),
                 ast::ProcedureItem::Attribute(_) => continue,
             };
-            if let Some(first) = local.get(id.name.as_str()) {
+            if let Some(first) = local.get(id.name(self.src)) {
                 self.push(duplicate(
+                    self.src,
                     id,
                     first.kind,
                     first.span,
                     kind,
-                    Some(("procedure", &p.id.name)),
+                    Some(("procedure", p.id.name(self.src))),
                 ));
                 continue;
             }
             local.insert(
-                &id.name,
+                id.name(self.src),
                 Symbol {
                     kind,
                     index,
@@ -281,7 +282,7 @@ impl<'a> Checker<'a> {
                 ast::ProcedureItem::Step(s) => {
                     n_steps += 1;
                     members.push(ProcedureMember::Step(s));
-                    step_names.push(&s.id.name);
+                    step_names.push(s.id.name(self.src));
                 }
                 ast::ProcedureItem::Attribute(_) => {}
             }
@@ -310,7 +311,7 @@ impl<'a> Checker<'a> {
                             self.push(
                                 Diagnostic::error(
                                     Code::E0505,
-                                    format!("trigger `{}` has no `when`", t.id.name),
+                                    format!("trigger `{}` has no `when`", t.id.name(self.src)),
                                     t.id.span,
                                 )
                                 .with_label("`when` is required")
@@ -322,9 +323,14 @@ impl<'a> Checker<'a> {
                     let own_lead = self.actor_ref(attrs.get(&AttrName::Lead));
                     let (own, own_broken, own_written) = self.requirements(
                         attrs.get(&AttrName::Resources),
-                        &format!("trigger `{}`", t.id.name),
+                        &format!("trigger `{}`", t.id.name(self.src)),
                     );
-                    self.check_trigger_totals(&resources, &resources_order, &own, &t.id.name);
+                    self.check_trigger_totals(
+                        &resources,
+                        &resources_order,
+                        &own,
+                        t.id.name(self.src),
+                    );
                     let effective = own_lead.or(lead);
                     let from = if own_lead == Ref::Absent {
                         From::Procedure
@@ -344,10 +350,10 @@ impl<'a> Checker<'a> {
                         broken_resources: broken || own_broken,
                     });
                     triggers.push(model::Trigger {
-                        id: t.id.name.clone(),
-                        label: label_of(&t.label, &t.id),
-                        doc: t.doc.clone(),
-                        note: string_of(attrs.get(&AttrName::Note)),
+                        id: t.id.name(self.src).to_owned(),
+                        label: label_of(self.src, &t.label, &t.id),
+                        doc: t.doc.map(|d| d.text(self.src).into_owned()),
+                        note: string_of(self.src, attrs.get(&AttrName::Note)),
                         condition,
                         lead: effective.index().map(|a| (a, from)),
                         resources: mobilised,
@@ -377,8 +383,8 @@ impl<'a> Checker<'a> {
                                 local: &local,
                                 names: &step_names,
                                 candidates: &mut step_candidates,
-                                procedure: &p.id.name,
-                                asking: &s.id.name,
+                                procedure: p.id.name(self.src),
+                                asking: s.id.name(self.src),
                             };
                             let Some(index) = self.resolve_step(id, lookup) else {
                                 continue;
@@ -386,7 +392,13 @@ impl<'a> Checker<'a> {
                             match named_by.get_mut(index) {
                                 Some(seen) if seen.0 == stamp => {
                                     let earlier = ids[seen.1].span;
-                                    self.push(super::repeated(id, earlier, "after", Kind::Step));
+                                    self.push(super::repeated(
+                                        self.src,
+                                        id,
+                                        earlier,
+                                        "after",
+                                        Kind::Step,
+                                    ));
                                 }
                                 Some(seen) => {
                                     *seen = (stamp, k);
@@ -398,7 +410,7 @@ impl<'a> Checker<'a> {
                     }
                     let (requires, _, _) = self.requirements(
                         attrs.get(&AttrName::Requires),
-                        &format!("step `{}`", s.id.name),
+                        &format!("step `{}`", s.id.name(self.src)),
                     );
                     let notify = self.actor_list(attrs.get(&AttrName::Notify), Kind::Actor);
                     let activates =
@@ -415,10 +427,10 @@ impl<'a> Checker<'a> {
                         after: after_ids,
                     });
                     steps.push(model::Step {
-                        id: s.id.name.clone(),
-                        label: label_of(&s.label, &s.id),
-                        doc: s.doc.clone(),
-                        note: string_of(attrs.get(&AttrName::Note)),
+                        id: s.id.name(self.src).to_owned(),
+                        label: label_of(self.src, &s.label, &s.id),
+                        doc: s.doc.map(|d| d.text(self.src).into_owned()),
+                        note: string_of(self.src, attrs.get(&AttrName::Note)),
                         owner: owner.index().map(|a| (a, from)),
                         after,
                         takes_minutes: minutes_of(attrs.get(&AttrName::Takes)).unwrap_or(0),
@@ -438,10 +450,10 @@ impl<'a> Checker<'a> {
         }
 
         let procedure = model::Procedure {
-            id: p.id.name.clone(),
-            label: label_of(&p.label, &p.id),
-            doc: p.doc.clone(),
-            note: string_of(attrs.get(&AttrName::Note)),
+            id: p.id.name(self.src).to_owned(),
+            label: label_of(self.src, &p.label, &p.id),
+            doc: p.doc.map(|d| d.text(self.src).into_owned()),
+            note: string_of(self.src, attrs.get(&AttrName::Note)),
             lead: lead.index(),
             support,
             resources,
@@ -462,10 +474,10 @@ impl<'a> Checker<'a> {
             procedure,
             asking,
         } = lookup;
-        match local.get(id.name.as_str()).copied() {
+        match local.get(id.name(self.src)).copied() {
             Some(symbol) if symbol.kind == Kind::Step => Some(symbol.index),
             Some(symbol) => {
-                self.push(wrong_kind(id, Kind::Step, symbol));
+                self.push(wrong_kind(self.src, id, Kind::Step, symbol));
                 None
             }
             None => {
@@ -482,18 +494,18 @@ impl<'a> Checker<'a> {
                 };
                 let best = candidates
                     .get_or_insert_with(|| Candidates::new(names.iter().copied()))
-                    .closest(&id.name, Some(asking));
-                let mut d = undefined(id, Kind::Step, best, Some(help));
-                let elsewhere = self.step_home(&id.name, procedure);
+                    .closest(id.name(self.src), Some(asking));
+                let mut d = undefined(self.src, id, Kind::Step, best, Some(help));
+                let elsewhere = self.step_home(id.name(self.src), procedure);
                 if let Some(other) = elsewhere {
                     d = d.with_note(format!(
                         "`{}` is a step of procedure `{}`; `after` only orders steps of the same procedure (use `activates` to start another procedure)",
-                        id.name, self.procedures[other].id.name
+                        id.name(self.src), self.procedures[other].id.name(self.src)
                     ));
-                } else if self.names.contains_key(id.name.as_str()) {
+                } else if self.names.contains_key(id.name(self.src)) {
                     d = d.with_note(format!(
                         "`{}` is declared outside procedure `{procedure}`; `after` only sees its steps",
-                        id.name
+                        id.name(self.src)
                     ));
                 }
                 self.push(d);
@@ -510,7 +522,7 @@ impl<'a> Checker<'a> {
             let mut homes: HashMap<&'a str, (usize, Option<usize>)> = HashMap::new();
             for (i, &p) in procedures.iter().enumerate() {
                 for s in p.steps() {
-                    let entry = homes.entry(s.id.name.as_str()).or_insert((i, None));
+                    let entry = homes.entry(s.id.name(self.src)).or_insert((i, None));
                     if entry.0 != i && entry.1.is_none() {
                         entry.1 = Some(i);
                     }
@@ -519,7 +531,7 @@ impl<'a> Checker<'a> {
             homes
         });
         let &(first, second) = homes.get(step)?;
-        if self.procedures[first].id.name != procedure {
+        if self.procedures[first].id.name(self.src) != procedure {
             Some(first)
         } else {
             second
@@ -827,7 +839,7 @@ impl<'a> Checker<'a> {
             context.steps[to]
                 .after
                 .iter()
-                .find(|id| id.name == wanted)
+                .find(|id| id.name(self.src) == wanted)
                 .map_or(context.steps[to].id_span, |id| id.span)
         };
         let last = cycle[cycle.len() - 1];

@@ -6,13 +6,14 @@
 use super::model::{self, Capacity, FactType};
 use super::{Checker, Kind, name_list};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceMap;
 use crate::source::Span;
 use crate::syntax::ast::{self, ActorKind, AttrName, AttrValue};
 
 /// The string value of a `note` or `version` attribute.
-pub(super) fn string_of(attr: Option<&&ast::Attribute>) -> Option<String> {
+pub(super) fn string_of(src: &SourceMap, attr: Option<&&ast::Attribute>) -> Option<String> {
     match attr.map(|a| &a.value) {
-        Some(AttrValue::Str(s)) => Some(s.value.clone()),
+        Some(AttrValue::Str(s)) => Some(s.value(src).into_owned()),
         _ => None,
     }
 }
@@ -39,10 +40,10 @@ pub(super) fn range_of(attr: Option<&&ast::Attribute>) -> Option<model::Range> {
     }
 }
 
-pub(super) fn label_of(label: &Option<ast::StrLit>, id: &ast::Ident) -> String {
+pub(super) fn label_of(src: &SourceMap, label: &Option<ast::StrLit>, id: &ast::Ident) -> String {
     label
         .as_ref()
-        .map_or_else(|| id.name.clone(), |l| l.value.clone())
+        .map_or_else(|| id.name(src).to_owned(), |l| l.value(src).into_owned())
 }
 
 impl<'a> Checker<'a> {
@@ -66,11 +67,11 @@ impl<'a> Checker<'a> {
                 _ => None,
             };
             self.model.handbook = Some(model::Handbook {
-                title: h.title.value.clone(),
-                version: string_of(attrs.get(&AttrName::Version)),
+                title: h.title.value(self.src).into_owned(),
+                version: string_of(self.src, attrs.get(&AttrName::Version)),
                 owner,
-                doc: h.doc.clone(),
-                note: string_of(attrs.get(&AttrName::Note)),
+                doc: h.doc.map(|d| d.text(self.src).into_owned()),
+                note: string_of(self.src, attrs.get(&AttrName::Note)),
                 span: h.span,
             });
         }
@@ -85,6 +86,7 @@ impl<'a> Checker<'a> {
             Some(_) => None,
             None => {
                 self.push(missing(
+                    self.src,
                     Kind::Actor,
                     &a.id,
                     "kind",
@@ -108,7 +110,7 @@ impl<'a> Checker<'a> {
                         Code::E0504,
                         format!(
                             "`members` is not allowed on actor `{}` of kind {}",
-                            a.id.name,
+                            a.id.name(self.src),
                             kind.as_str()
                         ),
                         attr.name_span,
@@ -116,7 +118,7 @@ impl<'a> Checker<'a> {
                     .with_label("only a group has members")
                     .with_secondary(
                         kind_attr.span,
-                        format!("`{}` is of kind {}", a.id.name, kind.as_str()),
+                        format!("`{}` is of kind {}", a.id.name(self.src), kind.as_str()),
                     )
                     .with_help(
                         "make it `kind group`, or name the organisational link with `parent`",
@@ -134,13 +136,13 @@ impl<'a> Checker<'a> {
             }
         }
         model::Actor {
-            id: a.id.name.clone(),
-            label: label_of(&a.label, &a.id),
+            id: a.id.name(self.src).to_owned(),
+            label: label_of(self.src, &a.label, &a.id),
             kind,
             parent,
             members,
-            doc: a.doc.clone(),
-            note: string_of(attrs.get(&AttrName::Note)),
+            doc: a.doc.map(|d| d.text(self.src).into_owned()),
+            note: string_of(self.src, attrs.get(&AttrName::Note)),
             span: a.span,
         }
     }
@@ -151,6 +153,7 @@ impl<'a> Checker<'a> {
             Some(AttrValue::Name(id)) => self.resolve(id, Kind::Actor).index(),
             _ => {
                 self.push(missing(
+                    self.src,
                     Kind::Resource,
                     &r.id,
                     "provider",
@@ -162,24 +165,24 @@ impl<'a> Checker<'a> {
         let capacity = match attrs.get(&AttrName::Capacity).map(|c| &c.value) {
             Some(AttrValue::Capacity { amount, unit }) => Some(Capacity {
                 amount: amount.value,
-                unit: unit.name.clone(),
+                unit: unit.name(self.src).to_owned(),
             }),
             _ => None,
         };
         let kind = match attrs.get(&AttrName::Kind).map(|k| &k.value) {
-            Some(AttrValue::Name(id)) => Some(id.name.clone()),
+            Some(AttrValue::Name(id)) => Some(id.name(self.src).to_owned()),
             _ => None,
         };
         model::Resource {
-            id: r.id.name.clone(),
-            label: label_of(&r.label, &r.id),
+            id: r.id.name(self.src).to_owned(),
+            label: label_of(self.src, &r.label, &r.id),
             kind,
             provider,
             capacity,
             ready_minutes: minutes_of(attrs.get(&AttrName::Ready)).unwrap_or(0),
             ready_range: range_of(attrs.get(&AttrName::Ready)),
-            doc: r.doc.clone(),
-            note: string_of(attrs.get(&AttrName::Note)),
+            doc: r.doc.map(|d| d.text(self.src).into_owned()),
+            note: string_of(self.src, attrs.get(&AttrName::Note)),
             span: r.span,
         }
     }
@@ -200,13 +203,14 @@ impl<'a> Checker<'a> {
                 let mut seen: std::collections::HashMap<&str, Span> =
                     std::collections::HashMap::new();
                 for v in variants {
-                    if let Some(first) = seen.get(v.name.as_str()) {
+                    if let Some(first) = seen.get(v.name(self.src)) {
                         self.push(
                             Diagnostic::error(
                                 Code::E0101,
                                 format!(
                                     "variant `{}` of `{}` is declared twice",
-                                    v.name, f.id.name
+                                    v.name(self.src),
+                                    f.id.name(self.src)
                                 ),
                                 v.span,
                             )
@@ -215,10 +219,10 @@ impl<'a> Checker<'a> {
                             .with_help("remove the repeated variant"),
                         );
                     } else {
-                        seen.insert(&v.name, v.span);
-                        names.push(v.name.clone());
-                        declared.push(v.name.as_str());
-                        self.variant_owners.entry(v.name.as_str()).or_insert(index);
+                        seen.insert(v.name(self.src), v.span);
+                        names.push(v.name(self.src).to_owned());
+                        declared.push(v.name(self.src));
+                        self.variant_owners.entry(v.name(self.src)).or_insert(index);
                     }
                 }
                 FactType::Enum { variants: names }
@@ -232,8 +236,8 @@ impl<'a> Checker<'a> {
         );
         self.variants.push(declared);
         model::Fact {
-            id: f.id.name.clone(),
-            doc: f.doc.clone(),
+            id: f.id.name(self.src).to_owned(),
+            doc: f.doc.map(|d| d.text(self.src).into_owned()),
             ty,
             span: f.span,
         }
@@ -340,10 +344,16 @@ impl<'a> Checker<'a> {
 }
 
 /// E0505: a required attribute is missing.
-fn missing(kind: Kind, id: &ast::Ident, attribute: &str, help: &str) -> Diagnostic {
+fn missing(
+    src: &SourceMap,
+    kind: Kind,
+    id: &ast::Ident,
+    attribute: &str,
+    help: &str,
+) -> Diagnostic {
     Diagnostic::error(
         Code::E0505,
-        format!("{} `{}` has no `{attribute}`", kind.word(), id.name),
+        format!("{} `{}` has no `{attribute}`", kind.word(), id.name(src)),
         id.span,
     )
     .with_label(format!("`{attribute}` is required"))

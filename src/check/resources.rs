@@ -79,7 +79,7 @@ impl<'a> Checker<'a> {
             .iter()
             .find(|a| a.name == AttrName::Capacity)
             .map(|a| a.span);
-        let name = &req.resource.name;
+        let name = &req.resource.name(self.src);
         if let Some(amount) = req.amount {
             // The amount with its unit, as written.
             let amount_span = req
@@ -103,13 +103,13 @@ impl<'a> Checker<'a> {
                 }
                 (Some(capacity), Some(capacity_span)) => {
                     let unit_ok = match &req.unit {
-                        Some(unit) if !same_unit(&unit.name, &capacity.unit) => {
+                        Some(unit) if !same_unit(unit.name(self.src), &capacity.unit) => {
                             self.push(
                                 Diagnostic::error(
                                     Code::E0402,
                                     format!(
                                         "unit `{}` does not match the capacity of `{name}`, counted in `{}`",
-                                        unit.name, capacity.unit
+                                        unit.name(self.src), capacity.unit
                                     ),
                                     unit.span,
                                 )
@@ -159,7 +159,7 @@ impl<'a> Checker<'a> {
         Some(Requirement {
             resource,
             amount: req.amount.map(|a| a.value),
-            unit: req.unit.as_ref().map(|u| u.name.clone()),
+            unit: req.unit.as_ref().map(|u| u.name(self.src).to_owned()),
             span: req.span,
         })
     }

@@ -39,8 +39,8 @@ impl<'a> Checker<'a> {
         for p in &self.procedures {
             let mut names: Vec<&'a str> = Vec::new();
             for s in p.steps() {
-                if !names.contains(&s.id.name.as_str()) {
-                    names.push(&s.id.name);
+                if !names.contains(&s.id.name(self.src)) {
+                    names.push(s.id.name(self.src));
                 }
             }
             steps.push(names);
@@ -81,28 +81,32 @@ impl<'a> Checker<'a> {
                 ast::ScenarioItem::Inject(i) => (&i.id, Kind::Inject),
                 _ => continue,
             };
-            if let Some(first) = local.get(id.name.as_str()) {
+            if let Some(first) = local.get(id.name(self.src)) {
                 let (first_kind, first_span) = match *first {
                     Local::Incident(_, span) => (Kind::Incident, span),
                     Local::Inject(span) => (Kind::Inject, span),
                 };
                 self.push(duplicate(
+                    self.src,
                     id,
                     first_kind,
                     first_span,
                     kind,
-                    Some(("scenario", &sc.id.name)),
+                    Some(("scenario", sc.id.name(self.src))),
                 ));
                 continue;
             }
             match item {
                 ast::ScenarioItem::Incident(i) => {
-                    local.insert(&i.id.name, Local::Incident(incidents.len(), i.id.span));
-                    incident_names.push(&i.id.name);
+                    local.insert(
+                        i.id.name(self.src),
+                        Local::Incident(incidents.len(), i.id.span),
+                    );
+                    incident_names.push(i.id.name(self.src));
                     incidents.push(i);
                 }
                 ast::ScenarioItem::Inject(i) => {
-                    local.insert(&i.id.name, Local::Inject(i.id.span));
+                    local.insert(i.id.name(self.src), Local::Inject(i.id.span));
                     injects.push(i);
                 }
                 _ => {}
@@ -110,7 +114,7 @@ impl<'a> Checker<'a> {
         }
         let incident_candidates = Candidates::new(incident_names.iter().copied());
         let scope = Scope {
-            scenario: &sc.id.name,
+            scenario: sc.id.name(self.src),
             local: &local,
             incidents: &incident_candidates,
         };
@@ -126,10 +130,10 @@ impl<'a> Checker<'a> {
             .filter_map(|e| self.expectation(e, &scope, paths))
             .collect();
         model::Scenario {
-            id: sc.id.name.clone(),
-            label: label_of(&sc.label, &sc.id),
-            doc: sc.doc.clone(),
-            note: string_of(attrs.get(&AttrName::Note)),
+            id: sc.id.name(self.src).to_owned(),
+            label: label_of(self.src, &sc.label, &sc.id),
+            doc: sc.doc.map(|d| d.text(self.src).into_owned()),
+            note: string_of(self.src, attrs.get(&AttrName::Note)),
             runs,
             seed,
             horizon_minutes,
@@ -166,7 +170,8 @@ impl<'a> Checker<'a> {
                             Code::E0504,
                             format!(
                                 "role `{}` is bound twice in incident `{}`",
-                                b.role.name, i.id.name
+                                b.role.name(self.src),
+                                i.id.name(self.src)
                             ),
                             b.span,
                         )
@@ -180,12 +185,12 @@ impl<'a> Checker<'a> {
                 bindings.push((r, a));
             }
         }
-        let set = self.assignments(attrs.get(&AttrName::Set), &i.id.name);
+        let set = self.assignments(attrs.get(&AttrName::Set), i.id.name(self.src));
         model::Incident {
-            id: i.id.name.clone(),
-            label: label_of(&i.label, &i.id),
-            doc: i.doc.clone(),
-            note: string_of(attrs.get(&AttrName::Note)),
+            id: i.id.name(self.src).to_owned(),
+            label: label_of(self.src, &i.label, &i.id),
+            doc: i.doc.map(|d| d.text(self.src).into_owned()),
+            note: string_of(self.src, attrs.get(&AttrName::Note)),
             at_minutes: minutes_of(attrs.get(&AttrName::At)).unwrap_or(0),
             bindings,
             set,
@@ -209,18 +214,18 @@ impl<'a> Checker<'a> {
                 role,
                 format!(
                     "`{}` is not a role: it is of kind {}",
-                    role.name,
+                    role.name(self.src),
                     kind.as_str()
                 ),
                 format!(
                     "`bind ROLE = ACTOR` says which actor a role stands for; write `bind ROLE = {}` with an actor of kind role on the left",
-                    role.name
+                    role.name(self.src)
                 ),
             )
         } else {
             (
                 actor,
-                format!("`{}` is itself a role", actor.name),
+                format!("`{}` is itself a role", actor.name(self.src)),
                 "a role stands for an actor that is not a role: a member state, an institution, …"
                     .to_owned(),
             )
@@ -234,7 +239,7 @@ impl<'a> Checker<'a> {
                 })
                 .with_secondary(
                     self.actors[index].id.span,
-                    format!("`{}` is declared here", id.name),
+                    format!("`{}` is declared here", id.name(self.src)),
                 )
                 .with_help(help),
         );
@@ -263,7 +268,7 @@ impl<'a> Checker<'a> {
                 self.push(
                     Diagnostic::error(
                         Code::E0101,
-                        format!("fact `{}` is set twice in `{whose}`", a.fact.name),
+                        format!("fact `{}` is set twice in `{whose}`", a.fact.name(self.src)),
                         a.span,
                     )
                     .with_label("set again here")
@@ -291,14 +296,18 @@ impl<'a> Checker<'a> {
                             Code::E0501,
                             format!(
                                 "{} is outside the range of `{}`, {min}..{max}",
-                                n.value, a.fact.name
+                                n.value,
+                                a.fact.name(self.src)
                             ),
                             n.span,
                         )
                         .with_label(format!("not in {min}..{max}"))
                         .with_secondary(
                             self.facts[fact].ty.span(),
-                            format!("`{}` is declared as {min}..{max} here", a.fact.name),
+                            format!(
+                                "`{}` is declared as {min}..{max} here",
+                                a.fact.name(self.src)
+                            ),
                         )
                         .with_help(format!("set a value from {min} to {max}")),
                     );
@@ -308,8 +317,8 @@ impl<'a> Checker<'a> {
             }
             (FactType::Duration, Value::Duration(d)) => FactValue::Duration(d.minutes),
             (FactType::Enum { variants }, Value::Name(id)) => {
-                if variants.contains(&id.name) {
-                    FactValue::Variant(id.name.clone())
+                if variants.iter().any(|v| v == id.name(self.src)) {
+                    FactValue::Variant(id.name(self.src).to_owned())
                 } else {
                     self.unknown_variant(id, fact);
                     return None;
@@ -337,16 +346,16 @@ impl<'a> Checker<'a> {
                         Code::E0501,
                         format!(
                             "type mismatch: `{}` takes {wanted}, found {found}",
-                            a.fact.name
+                            a.fact.name(self.src)
                         ),
                         a.value.span(),
                     )
                     .with_label(format!("this is {found}"))
                     .with_secondary(
                         self.facts[fact].ty.span(),
-                        format!("`{}` is declared here", a.fact.name),
+                        format!("`{}` is declared here", a.fact.name(self.src)),
                     )
-                    .with_help(format!("set `{}` to {wanted}", a.fact.name)),
+                    .with_help(format!("set `{}` to {wanted}", a.fact.name(self.src))),
                 );
                 return None;
             }
@@ -367,7 +376,7 @@ impl<'a> Checker<'a> {
                 self.push(
                     Diagnostic::error(
                         Code::E0505,
-                        format!("inject `{}` has no `at`", i.id.name),
+                        format!("inject `{}` has no `at`", i.id.name(self.src)),
                         i.id.span,
                     )
                     .with_label("`at` is required")
@@ -390,7 +399,10 @@ impl<'a> Checker<'a> {
                     self.push(
                         Diagnostic::error(
                             Code::E0505,
-                            format!("inject `{}` changes an incident but names none", i.id.name),
+                            format!(
+                                "inject `{}` changes an incident but names none",
+                                i.id.name(self.src)
+                            ),
                             i.id.span,
                         )
                         .with_label(format!("`{}` needs `incident`", needs.join("`, `")))
@@ -402,8 +414,8 @@ impl<'a> Checker<'a> {
                 Ref::Absent
             }
         };
-        let set = self.assignments(attrs.get(&AttrName::Set), &i.id.name);
-        let whose = format!("inject `{}`", i.id.name);
+        let set = self.assignments(attrs.get(&AttrName::Set), i.id.name(self.src));
+        let whose = format!("inject `{}`", i.id.name(self.src));
         let (withdraw, _, _) = self.requirements(attrs.get(&AttrName::Withdraw), &whose);
         let (restore, _, _) = self.requirements(attrs.get(&AttrName::Restore), &whose);
         let mut delay = Vec::new();
@@ -425,10 +437,10 @@ impl<'a> Checker<'a> {
         let from = self.actor_ref(attrs.get(&AttrName::From)).index();
         let to = self.actor_list(attrs.get(&AttrName::To), Kind::Actor);
         model::Inject {
-            id: i.id.name.clone(),
-            label: label_of(&i.label, &i.id),
-            doc: i.doc.clone(),
-            note: string_of(attrs.get(&AttrName::Note)),
+            id: i.id.name(self.src).to_owned(),
+            label: label_of(self.src, &i.label, &i.id),
+            doc: i.doc.map(|d| d.text(self.src).into_owned()),
+            note: string_of(self.src, attrs.get(&AttrName::Note)),
             at_minutes,
             incident: incident.index(),
             set,
@@ -496,35 +508,40 @@ impl<'a> Checker<'a> {
     /// An incident of the scenario, by name: E0102 (with a suggestion) or
     /// E0103 (an inject) otherwise.
     fn local_incident(&mut self, id: &Ident, scope: &Scope<'_, 'a>) -> Ref {
-        match scope.local.get(id.name.as_str()) {
+        match scope.local.get(id.name(self.src)) {
             Some(&Local::Incident(index, _)) => Ref::Found(index, id.span),
             Some(&Local::Inject(span)) => {
                 self.push(
                     Diagnostic::error(
                         Code::E0103,
-                        format!("expected an incident, found inject `{}`", id.name),
+                        format!("expected an incident, found inject `{}`", id.name(self.src)),
                         id.span,
                     )
                     .with_label("not an incident")
-                    .with_secondary(span, format!("`{}` is declared here as an inject", id.name)),
+                    .with_secondary(
+                        span,
+                        format!("`{}` is declared here as an inject", id.name(self.src)),
+                    ),
                 );
                 Ref::Broken
             }
             None => {
                 let mut d = Diagnostic::error(
                     Code::E0102,
-                    format!("undefined incident `{}`", id.name),
+                    format!("undefined incident `{}`", id.name(self.src)),
                     id.span,
                 )
                 .with_label(format!(
                     "scenario `{}` has no incident `{}`",
-                    scope.scenario, id.name
+                    scope.scenario,
+                    id.name(self.src)
                 ));
-                d = match scope.incidents.closest(&id.name, None) {
+                d = match scope.incidents.closest(id.name(self.src), None) {
                     Some(best) => d.with_help(format!("did you mean `{best}`?")),
                     None => d.with_help(format!(
                         "declare it in scenario `{}`: `incident {} {{ … }}`",
-                        scope.scenario, id.name
+                        scope.scenario,
+                        id.name(self.src)
                     )),
                 };
                 self.push(d);
@@ -542,7 +559,7 @@ impl<'a> Checker<'a> {
         paths: &mut Paths<'a>,
     ) -> Option<StepRef> {
         let p = self.resolve(procedure, Kind::Procedure).index()?;
-        if let Some(&s) = paths.index.get(&(p, step.name.as_str())) {
+        if let Some(&s) = paths.index.get(&(p, step.name(self.src))) {
             return Some(StepRef {
                 procedure: p,
                 step: s,
@@ -550,22 +567,27 @@ impl<'a> Checker<'a> {
         }
         let mut d = Diagnostic::error(
             Code::E0102,
-            format!("undefined step `{}`", step.name),
+            format!("undefined step `{}`", step.name(self.src)),
             step.span,
         )
         .with_label(format!(
             "procedure `{}` has no step `{}`",
-            procedure.name, step.name
+            procedure.name(self.src),
+            step.name(self.src)
         ));
         d = match paths
             .candidates
             .get(p)
-            .and_then(|c| c.closest(&step.name, None))
+            .and_then(|c| c.closest(step.name(self.src), None))
         {
-            Some(best) => d.with_help(format!("did you mean `{}.{best}`?", procedure.name)),
+            Some(best) => d.with_help(format!(
+                "did you mean `{}.{best}`?",
+                procedure.name(self.src)
+            )),
             None => d.with_help(format!(
                 "name a step of procedure `{}` as `{}.STEP`",
-                procedure.name, procedure.name
+                procedure.name(self.src),
+                procedure.name(self.src)
             )),
         };
         self.push(d);

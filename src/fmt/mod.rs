@@ -296,7 +296,7 @@ impl<'a> Printer<'a> {
             }
             Declaration::Fact(f) => {
                 self.indent(0);
-                let line = format!("fact {}: {}", f.id.name, self.fact_type(&f.ty));
+                let line = format!("fact {}: {}", f.id.name(self.text), self.fact_type(&f.ty));
                 self.out.push_str(&line);
                 self.inner_comments(span.end(), 0);
                 self.end_line(span.end());
@@ -382,8 +382,8 @@ impl<'a> Printer<'a> {
 
     fn header(&self, keyword: &str, id: &Ident, label: Option<&StrLit>) -> String {
         match label {
-            Some(label) => format!("{keyword} {} {}", id.name, self.string(label)),
-            None => format!("{keyword} {}", id.name),
+            Some(label) => format!("{keyword} {} {}", id.name(self.text), self.string(label)),
+            None => format!("{keyword} {}", id.name(self.text)),
         }
     }
 
@@ -504,7 +504,7 @@ impl<'a> Printer<'a> {
     }
 
     fn path(&self, p: &StepPath) -> String {
-        format!("{}.{}", p.procedure.name, p.step.name)
+        format!("{}.{}", p.procedure.name(self.text), p.step.name(self.text))
     }
 
     /// `expect …` with single spaces; as written when a comment is inside.
@@ -538,9 +538,9 @@ impl<'a> Printer<'a> {
             } => {
                 out.push_str(&format!(
                     "{}.{}.{} within {}",
-                    incident.name,
-                    procedure.name,
-                    step.name,
+                    incident.name(self.text),
+                    procedure.name(self.text),
+                    step.name(self.text),
                     self.duration(within)
                 ));
                 share(&mut out, n);
@@ -554,7 +554,11 @@ impl<'a> Printer<'a> {
                 if *negated {
                     out.push_str("not ");
                 }
-                out.push_str(&format!("{}.{} activated", incident.name, procedure.name));
+                out.push_str(&format!(
+                    "{}.{} activated",
+                    incident.name(self.text),
+                    procedure.name(self.text)
+                ));
                 if let Some(within) = within {
                     out.push_str(&format!(" within {}", self.duration(within)));
                 }
@@ -562,7 +566,7 @@ impl<'a> Printer<'a> {
             Expectation::NoShortage { resource } => {
                 out.push_str("no shortage");
                 if let Some(r) = resource {
-                    out.push_str(&format!(" of {}", r.name));
+                    out.push_str(&format!(" of {}", r.name(self.text)));
                 }
             }
             Expectation::DeadlinesMet { share: n } => {
@@ -589,7 +593,7 @@ impl<'a> Printer<'a> {
             ),
             FactType::Enum { variants, .. } => variants
                 .iter()
-                .map(|v| v.name.as_str())
+                .map(|v| v.name(self.text))
                 .collect::<Vec<_>>()
                 .join(" | "),
         }
@@ -610,10 +614,10 @@ impl<'a> Printer<'a> {
         }
         let value = match &a.value {
             AttrValue::Str(s) => self.string(s),
-            AttrValue::Name(id) => id.name.clone(),
+            AttrValue::Name(id) => id.name(self.text).to_owned(),
             AttrValue::Names(ids) => ids
                 .iter()
-                .map(|i| i.name.as_str())
+                .map(|i| i.name(self.text))
                 .collect::<Vec<_>>()
                 .join(", "),
             AttrValue::ActorKind(_, span) | AttrValue::Decision(_, span) => {
@@ -622,7 +626,7 @@ impl<'a> Printer<'a> {
             AttrValue::Capacity { amount, unit } => format!(
                 "{} {}",
                 self.slice(amount.span.start(), amount.span.end()),
-                unit.name
+                unit.name(self.text)
             ),
             AttrValue::Duration(d) => self.duration(d),
             AttrValue::Range(r) => match &r.mode {
@@ -637,7 +641,7 @@ impl<'a> Printer<'a> {
             AttrValue::Int(n) => self.slice(n.span.start(), n.span.end()).to_owned(),
             AttrValue::Bindings(bindings) => bindings
                 .iter()
-                .map(|b| format!("{} = {}", b.role.name, b.actor.name))
+                .map(|b| format!("{} = {}", b.role.name(self.text), b.actor.name(self.text)))
                 .collect::<Vec<_>>()
                 .join(", "),
             AttrValue::Assignments(assignments) => assignments
@@ -647,9 +651,9 @@ impl<'a> Printer<'a> {
                         Value::Int(n) => self.slice(n.span.start(), n.span.end()).to_owned(),
                         Value::Duration(d) => self.duration(d),
                         Value::Bool { value, .. } => value.to_string(),
-                        Value::Name(id) => id.name.clone(),
+                        Value::Name(id) => id.name(self.text).to_owned(),
                     };
-                    format!("{} = {value}", a.fact.name)
+                    format!("{} = {value}", a.fact.name(self.text))
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
@@ -681,16 +685,16 @@ impl<'a> Printer<'a> {
         match (&r.amount, &r.unit) {
             (Some(amount), Some(unit)) => format!(
                 "{}({} {})",
-                r.resource.name,
+                r.resource.name(self.text),
                 self.slice(amount.span.start(), amount.span.end()),
-                unit.name
+                unit.name(self.text)
             ),
             (Some(amount), None) => format!(
                 "{}({})",
-                r.resource.name,
+                r.resource.name(self.text),
                 self.slice(amount.span.start(), amount.span.end())
             ),
-            _ => r.resource.name.clone(),
+            _ => r.resource.name(self.text).to_owned(),
         }
     }
 
@@ -711,7 +715,7 @@ impl<'a> Printer<'a> {
             Expr::Int(lit) => out.push_str(self.slice(lit.span.start(), lit.span.end())),
             Expr::Duration(lit) => out.push_str(self.slice(lit.span.start(), lit.span.end())),
             Expr::Bool { value, .. } => out.push_str(if *value { "true" } else { "false" }),
-            Expr::Name(id) => out.push_str(&id.name),
+            Expr::Name(id) => out.push_str(id.name(self.text)),
             Expr::Not { operand: inner, .. } => {
                 out.push_str("not ");
                 operand(out, inner, 2);

@@ -8,7 +8,10 @@
 
 use serde::Serialize;
 
-use crate::source::Span;
+use std::borrow::Cow;
+
+use super::literal;
+use crate::source::{Span, Text};
 
 /// One parsed file.
 #[derive(Clone, Debug, Serialize)]
@@ -42,18 +45,49 @@ impl Declaration {
     }
 }
 
-/// A name as written: an identifier and where it stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A name as written: where the identifier stands. The tree owns no text:
+/// the name is borrowed from the source ([`Ident::name`]), so a name costs
+/// its span, 12 bytes, however often it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Ident {
-    pub name: String,
     pub span: Span,
 }
 
-/// A string literal with its escapes decoded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+impl Ident {
+    /// The identifier, borrowed from the source text.
+    pub fn name<'t, T: Text + ?Sized>(&self, text: &'t T) -> &'t str {
+        text.text(self.span)
+    }
+}
+
+/// A string literal, quotes included in its span. Its value, with the
+/// escapes decoded, is read from the source when needed
+/// ([`StrLit::value`]); lowering has already reported every bad escape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct StrLit {
-    pub value: String,
     pub span: Span,
+}
+
+impl StrLit {
+    /// The value: borrowed from the source unless it has escapes.
+    pub fn value<'t, T: Text + ?Sized>(&self, text: &'t T) -> Cow<'t, str> {
+        literal::string_value(text.text(self.span))
+    }
+}
+
+/// A doc comment: the span of its `///` lines, from the first `///` to the
+/// end of the last line. Its text is read when needed ([`Doc::text`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Doc {
+    pub span: Span,
+}
+
+impl Doc {
+    /// The text: each line without its `///`, one space after it and
+    /// trailing blanks, joined by line feeds.
+    pub fn text<'t, T: Text + ?Sized>(&self, text: &'t T) -> Cow<'t, str> {
+        literal::doc_value(text.text(self.span))
+    }
 }
 
 /// An integer literal (fits in 32 bits unsigned).
@@ -73,7 +107,7 @@ pub struct DurationLit {
 /// `handbook "Title" { … }`
 #[derive(Clone, Debug, Serialize)]
 pub struct Handbook {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub title: StrLit,
     pub attrs: Vec<Attribute>,
     pub span: Span,
@@ -89,7 +123,7 @@ pub struct Use {
 /// `actor ID ["Label"] { … }`
 #[derive(Clone, Debug, Serialize)]
 pub struct Actor {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     pub attrs: Vec<Attribute>,
@@ -99,7 +133,7 @@ pub struct Actor {
 /// `resource ID ["Label"] { … }`
 #[derive(Clone, Debug, Serialize)]
 pub struct Resource {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     pub attrs: Vec<Attribute>,
@@ -109,7 +143,7 @@ pub struct Resource {
 /// `fact ID : TYPE`
 #[derive(Clone, Debug, Serialize)]
 pub struct Fact {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub ty: FactType,
     pub span: Span,
@@ -143,7 +177,7 @@ impl FactType {
 /// `procedure ID ["Label"] { … }`
 #[derive(Clone, Debug, Serialize)]
 pub struct Procedure {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     /// Attributes, triggers and steps in source order.
@@ -161,7 +195,7 @@ pub enum ProcedureItem {
 /// `trigger ID ["Label"] { … }`, only inside a procedure.
 #[derive(Clone, Debug, Serialize)]
 pub struct Trigger {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     pub attrs: Vec<Attribute>,
@@ -171,7 +205,7 @@ pub struct Trigger {
 /// `step ID ["Label"] { … }`, only inside a procedure.
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     pub attrs: Vec<Attribute>,
@@ -182,7 +216,7 @@ pub struct Step {
 /// handbook, and what is expected of it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Scenario {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     /// Attributes, incidents, injects and expectations in source order.
@@ -201,7 +235,7 @@ pub enum ScenarioItem {
 /// `incident ID ["Label"] { … }`, only inside a scenario.
 #[derive(Clone, Debug, Serialize)]
 pub struct Incident {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     pub attrs: Vec<Attribute>,
@@ -211,7 +245,7 @@ pub struct Incident {
 /// `inject ID ["Label"] { … }`, only inside a scenario.
 #[derive(Clone, Debug, Serialize)]
 pub struct Inject {
-    pub doc: Option<String>,
+    pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
     pub attrs: Vec<Attribute>,

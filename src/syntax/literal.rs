@@ -1,6 +1,8 @@
 //! Decoding and validation of literals: integers, durations, strings, and
 //! the doc comments that stand before a declaration.
 
+use std::borrow::Cow;
+
 /// Parses `[0-9]+` with `_` between digits. `None` when it exceeds `u32`.
 pub fn parse_int(text: &str) -> Option<u32> {
     let mut value: u32 = 0;
@@ -253,11 +255,16 @@ fn unicode_escape(body: &str, start: usize) -> Result<(char, usize), EscapeError
 }
 
 /// The doc comment of a declaration that starts at byte `start`: the
-/// consecutive `///` lines directly above it (no blank line between), with
-/// `///` and one following space removed, joined with `\n`. `////` starts an
-/// ordinary comment. `is_comment(offset)` tells whether a comment really
-/// starts at `offset` (a `///` line inside a block comment is no doc).
-pub fn doc_before(text: &str, start: usize, is_comment: impl Fn(usize) -> bool) -> Option<String> {
+/// consecutive `///` lines directly above it (no blank line between), as
+/// the byte range from the first `///` to the end of the last line (see
+/// [`doc_value`] for its text). `////` starts an ordinary comment.
+/// `is_comment(offset)` tells whether a comment really starts at `offset`
+/// (a `///` line inside a block comment is no doc).
+pub fn doc_before(
+    text: &str,
+    start: usize,
+    is_comment: impl Fn(usize) -> bool,
+) -> Option<std::ops::Range<usize>> {
     let before = text.get(..start)?;
     // Only whitespace may stand between the line start and the
     // declaration: walk back over it, never further (a long line with
@@ -272,37 +279,70 @@ pub fn doc_before(text: &str, start: usize, is_comment: impl Fn(usize) -> bool) 
         }
         line_start = i;
     }
-    let mut lines = Vec::new();
+    let mut first = None;
+    let mut last_end = None;
     let mut end = line_start;
     while end > 0 {
         let newline = end - 1;
         let prev_start = before[..newline].rfind('\n').map_or(0, |i| i + 1);
         let raw = &before[prev_start..newline];
-        let line = raw
-            .trim_end_matches('\r')
-            .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         let offset = prev_start
             + (raw.len()
                 - raw
                     .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
                     .len());
+        let line = &before[offset..newline];
         match line.strip_prefix("///") {
             Some(rest) if !rest.starts_with('/') && is_comment(offset) => {
-                // Trailing whitespace is not part of a doc line: the
-                // formatter removes it, and formatting never changes a
-                // plan.
-                let rest = rest.strip_prefix(' ').unwrap_or(rest);
-                lines.push(rest.trim_end_matches([' ', '\t']));
+                first = Some(offset);
+                last_end.get_or_insert(newline);
                 end = prev_start;
             }
             _ => break,
         }
     }
-    if lines.is_empty() {
-        return None;
+    Some(first?..last_end?)
+}
+
+/// The text of a doc comment whose `///` lines are `lines` (as
+/// [`doc_before`] finds them): each line without `///`, one space after
+/// it and trailing blanks (the formatter removes them, and formatting
+/// never changes a plan), joined with `\n`. Borrowed for one line.
+pub fn doc_value(lines: &str) -> Cow<'_, str> {
+    fn clean(line: &str) -> &str {
+        let line = line
+            .trim_end_matches('\r')
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let rest = line.strip_prefix("///").unwrap_or(line);
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
+        rest.trim_end_matches([' ', '\t'])
     }
-    lines.reverse();
-    Some(lines.join("\n"))
+    if !lines.contains('\n') {
+        return Cow::Borrowed(clean(lines));
+    }
+    let mut text = String::with_capacity(lines.len());
+    for (i, line) in lines.split('\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(clean(line));
+    }
+    Cow::Owned(text)
+}
+
+/// The value of a string literal written as `quoted` (quotes included):
+/// borrowed when it has no escapes. Invalid escapes, reported when the
+/// file was lowered, are left out.
+pub fn string_value(quoted: &str) -> Cow<'_, str> {
+    let body = quoted
+        .strip_prefix('"')
+        .map(|rest| rest.strip_suffix('"').unwrap_or(rest))
+        .unwrap_or(quoted);
+    if body.contains('\\') {
+        Cow::Owned(unescape(body).0)
+    } else {
+        Cow::Borrowed(body)
+    }
 }
 
 #[cfg(test)]
@@ -391,38 +431,30 @@ mod tests {
         assert_eq!(errors[0].help.as_deref(), Some(r"write `\u{00e9}`"));
     }
 
+    fn doc(text: &str, start: usize) -> Option<String> {
+        doc_before(text, start, |_| true).map(|range| doc_value(&text[range]).into_owned())
+    }
+
     #[test]
     fn doc_comments_are_the_triple_slash_lines_directly_above() {
         let text = "// plain\n/// One.\n///Two.\n  actor a { kind role }";
         let start = text.find("actor").unwrap();
-        assert_eq!(
-            doc_before(text, start, |_| true).as_deref(),
-            Some("One.\nTwo.")
-        );
+        assert_eq!(doc(text, start).as_deref(), Some("One.\nTwo."));
         let text = "/// Far.\n\nactor a { kind role }";
-        assert_eq!(
-            doc_before(text, text.find("actor").unwrap(), |_| true),
-            None
-        );
+        assert_eq!(doc(text, text.find("actor").unwrap()), None);
         let text = "//// Not doc.\nactor a { kind role }";
-        assert_eq!(
-            doc_before(text, text.find("actor").unwrap(), |_| true),
-            None
-        );
+        assert_eq!(doc(text, text.find("actor").unwrap()), None);
         let text = "/// Crlf.\r\nactor a {}";
         assert_eq!(
-            doc_before(text, text.find("actor").unwrap(), |_| true).as_deref(),
+            doc(text, text.find("actor").unwrap()).as_deref(),
             Some("Crlf.")
         );
         let text = "/// Spaces at the end \t \n/// are not kept.  \nactor a {}";
         assert_eq!(
-            doc_before(text, text.find("actor").unwrap(), |_| true).as_deref(),
+            doc(text, text.find("actor").unwrap()).as_deref(),
             Some("Spaces at the end\nare not kept.")
         );
         let text = "x { } /// no\nactor a {}";
-        assert_eq!(
-            doc_before(text, text.find("actor").unwrap(), |_| true).as_deref(),
-            None
-        );
+        assert_eq!(doc(text, text.find("actor").unwrap()).as_deref(), None);
     }
 }

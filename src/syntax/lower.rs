@@ -75,8 +75,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The doc comment of the declaration that starts at `start`.
-    fn doc(&self, start: usize) -> Option<String> {
-        literal::doc_before(self.text, start, |offset| {
+    fn doc(&self, start: usize) -> Option<Doc> {
+        let lines = literal::doc_before(self.text, start, |offset| {
             self.comment_starts
                 .get_or_init(|| {
                     super::scan::comments(self.text)
@@ -86,6 +86,9 @@ impl<'a> Lowerer<'a> {
                 })
                 .binary_search(&offset)
                 .is_ok()
+        })?;
+        Some(Doc {
+            span: Span::new(self.file, lines.start, lines.end),
         })
     }
 
@@ -243,7 +246,7 @@ impl<'a> Lowerer<'a> {
     fn member(
         &mut self,
         pair: Pair<'_, Rule>,
-    ) -> Lowered<(Option<String>, Ident, Option<StrLit>, Vec<Attribute>, Span)> {
+    ) -> Lowered<(Option<Doc>, Ident, Option<StrLit>, Vec<Attribute>, Span)> {
         let span = self.span(&pair);
         let doc = self.doc(span.start());
         let mut inner = pair.into_inner().peekable();
@@ -645,7 +648,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn actor_kind(&mut self, word: Ident) -> AttrValue {
-        match ActorKind::from_word(&word.name) {
+        match ActorKind::from_word(word.name(self.text)) {
             Some(kind) => AttrValue::ActorKind(kind, word.span),
             None => {
                 let allowed: Vec<&str> = ActorKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -656,7 +659,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn decision(&mut self, word: Ident) -> AttrValue {
-        match DecisionRule::from_word(&word.name) {
+        match DecisionRule::from_word(word.name(self.text)) {
             Some(rule) => AttrValue::Decision(rule, word.span),
             None => {
                 let allowed: Vec<&str> = DecisionRule::ALL.iter().map(|k| k.as_str()).collect();
@@ -669,7 +672,7 @@ impl<'a> Lowerer<'a> {
     fn unknown_word(&mut self, what: &str, word: &Ident, allowed: &[&str]) {
         let mut diagnostic = Diagnostic::error(
             Code::E0001,
-            format!("unknown {what} `{}`", word.name),
+            format!("unknown {what} `{}`", word.name(self.text)),
             word.span,
         )
         .with_label(format!("unknown {what}"))
@@ -681,7 +684,7 @@ impl<'a> Lowerer<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        if let Some(best) = suggest::closest(&word.name, allowed.iter().copied()) {
+        if let Some(best) = suggest::closest(word.name(self.text), allowed.iter().copied()) {
             diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
         }
         self.diagnostics.push(diagnostic);
@@ -756,14 +759,14 @@ impl<'a> Lowerer<'a> {
                 let word = variants
                     .pop()
                     .ok_or_else(|| Stop::Bug("empty type".into()))?;
-                match word.name.as_str() {
+                match word.name(self.text) {
                     "bool" => FactType::Bool(span),
                     "int" => FactType::Int(span),
                     "duration" => FactType::Duration(span),
                     _ => {
                         let mut d = Diagnostic::error(
                             Code::E0001,
-                            format!("unknown type `{}`", word.name),
+                            format!("unknown type `{}`", word.name(self.text)),
                             word.span,
                         )
                         .with_label("not a type")
@@ -772,13 +775,13 @@ impl<'a> Lowerer<'a> {
                              and an enumeration of at least two variants such as `armed | cyber`",
                         );
                         if let Some(best) =
-                            suggest::closest(&word.name, ["bool", "int", "duration"])
+                            suggest::closest(word.name(self.text), ["bool", "int", "duration"])
                         {
                             d = d.with_help(format!("did you mean `{best}`?"));
                         } else {
                             d = d.with_help(format!(
                                 "an enumeration needs a second variant: `{} | …`",
-                                word.name
+                                word.name(self.text)
                             ));
                         }
                         self.diagnostics.push(d);
@@ -949,7 +952,6 @@ impl<'a> Lowerer<'a> {
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
         Ident {
-            name: pair.as_str().to_owned(),
             span: self.span(&pair),
         }
     }
@@ -1022,7 +1024,13 @@ impl<'a> Lowerer<'a> {
         let text = pair.as_str();
         let body = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
         let body_start = span.start() + 1;
-        let (value, errors) = literal::unescape(body);
+        // The value is read from the source when needed; here only the
+        // escapes are checked.
+        let errors = if body.contains('\\') {
+            literal::unescape(body).1
+        } else {
+            Vec::new()
+        };
         for error in errors {
             let at = Span::new(self.file, body_start + error.start, body_start + error.end);
             let escape = body.get(error.start..error.end).unwrap_or("");
@@ -1038,7 +1046,7 @@ impl<'a> Lowerer<'a> {
                 })),
             );
         }
-        Ok(StrLit { value, span })
+        Ok(StrLit { span })
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{
     self, AttrName, AttrValue, Declaration, Expectation, Expr, FactType, ProcedureItem,
     ScenarioItem,
@@ -100,14 +100,15 @@ pub struct Index {
 
 impl Index {
     /// Indexes the trees of `files`.
-    pub fn build(files: &[(FileId, &ast::File)]) -> Index {
+    pub fn build(src: &SourceMap, files: &[(FileId, &ast::File)]) -> Index {
         let mut index = Index::default();
         for &(file, tree) in files {
-            index.declare(file, tree);
+            index.declare(src, file, tree);
         }
         // Variants by name, for a bare name compared with a fact.
         for &(file, tree) in files {
             let mut walker = Walker {
+                src,
                 index: &mut index,
                 file,
                 procedure: None,
@@ -131,31 +132,32 @@ impl Index {
 
     fn decl(
         &mut self,
-        file: FileId,
+        src: &SourceMap,
         key: Key,
         kind: Kind,
         id: &ast::Ident,
         label: Option<&ast::StrLit>,
-        doc: Option<&String>,
+        doc: Option<&ast::Doc>,
     ) {
+        let file = id.span.file;
         self.add(file, key.clone(), id.span, true);
         self.decls.entry(key).or_insert(Decl {
             kind,
             file,
             span: id.span,
-            label: label.map(|l| l.value.clone()),
-            doc: doc.cloned(),
+            label: label.map(|l| l.value(src).into_owned()),
+            doc: doc.map(|d| d.text(src).into_owned()),
             detail: None,
         });
     }
 
-    fn declare(&mut self, file: FileId, tree: &ast::File) {
+    fn declare(&mut self, src: &SourceMap, file: FileId, tree: &ast::File) {
         for d in &tree.declarations {
             match d {
                 Declaration::Actor(a) => {
-                    let key = Key::Top(a.id.name.clone());
+                    let key = Key::Top(a.id.name(src).to_owned());
                     self.decl(
-                        file,
+                        src,
                         key.clone(),
                         Kind::Actor,
                         &a.id,
@@ -174,8 +176,8 @@ impl Index {
                     }
                 }
                 Declaration::Resource(r) => self.decl(
-                    file,
-                    Key::Top(r.id.name.clone()),
+                    src,
+                    Key::Top(r.id.name(src).to_owned()),
                     Kind::Resource,
                     &r.id,
                     r.label.as_ref(),
@@ -183,8 +185,8 @@ impl Index {
                 ),
                 Declaration::Fact(f) => {
                     self.decl(
-                        file,
-                        Key::Top(f.id.name.clone()),
+                        src,
+                        Key::Top(f.id.name(src).to_owned()),
                         Kind::Fact,
                         &f.id,
                         None,
@@ -193,8 +195,8 @@ impl Index {
                     if let FactType::Enum { variants, .. } = &f.ty {
                         for v in variants {
                             self.decl(
-                                file,
-                                Key::Variant(f.id.name.clone(), v.name.clone()),
+                                src,
+                                Key::Variant(f.id.name(src).to_owned(), v.name(src).to_owned()),
                                 Kind::Variant,
                                 v,
                                 None,
@@ -205,8 +207,8 @@ impl Index {
                 }
                 Declaration::Procedure(p) => {
                     self.decl(
-                        file,
-                        Key::Top(p.id.name.clone()),
+                        src,
+                        Key::Top(p.id.name(src).to_owned()),
                         Kind::Procedure,
                         &p.id,
                         p.label.as_ref(),
@@ -215,16 +217,16 @@ impl Index {
                     for item in &p.items {
                         match item {
                             ProcedureItem::Trigger(t) => self.decl(
-                                file,
-                                Key::Trigger(p.id.name.clone(), t.id.name.clone()),
+                                src,
+                                Key::Trigger(p.id.name(src).to_owned(), t.id.name(src).to_owned()),
                                 Kind::Trigger,
                                 &t.id,
                                 t.label.as_ref(),
                                 t.doc.as_ref(),
                             ),
                             ProcedureItem::Step(s) => self.decl(
-                                file,
-                                Key::Step(p.id.name.clone(), s.id.name.clone()),
+                                src,
+                                Key::Step(p.id.name(src).to_owned(), s.id.name(src).to_owned()),
                                 Kind::Step,
                                 &s.id,
                                 s.label.as_ref(),
@@ -236,8 +238,8 @@ impl Index {
                 }
                 Declaration::Scenario(sc) => {
                     self.decl(
-                        file,
-                        Key::Top(sc.id.name.clone()),
+                        src,
+                        Key::Top(sc.id.name(src).to_owned()),
                         Kind::Scenario,
                         &sc.id,
                         sc.label.as_ref(),
@@ -246,16 +248,19 @@ impl Index {
                     for item in &sc.items {
                         match item {
                             ScenarioItem::Incident(i) => self.decl(
-                                file,
-                                Key::Incident(sc.id.name.clone(), i.id.name.clone()),
+                                src,
+                                Key::Incident(
+                                    sc.id.name(src).to_owned(),
+                                    i.id.name(src).to_owned(),
+                                ),
                                 Kind::Incident,
                                 &i.id,
                                 i.label.as_ref(),
                                 i.doc.as_ref(),
                             ),
                             ScenarioItem::Inject(j) => self.decl(
-                                file,
-                                Key::Inject(sc.id.name.clone(), j.id.name.clone()),
+                                src,
+                                Key::Inject(sc.id.name(src).to_owned(), j.id.name(src).to_owned()),
                                 Kind::Inject,
                                 &j.id,
                                 j.label.as_ref(),
@@ -313,6 +318,7 @@ impl Index {
 }
 
 struct Walker<'a> {
+    src: &'a SourceMap,
     index: &'a mut Index,
     file: FileId,
     procedure: Option<String>,
@@ -325,7 +331,7 @@ impl Walker<'_> {
     }
 
     fn top(&mut self, id: &ast::Ident) {
-        self.reference(Key::Top(id.name.clone()), id);
+        self.reference(Key::Top(id.name(self.src).to_owned()), id);
     }
 
     fn file(&mut self, tree: &ast::File) {
@@ -335,7 +341,7 @@ impl Walker<'_> {
                 Declaration::Actor(a) => self.attrs(&a.attrs),
                 Declaration::Resource(r) => self.attrs(&r.attrs),
                 Declaration::Procedure(p) => {
-                    self.procedure = Some(p.id.name.clone());
+                    self.procedure = Some(p.id.name(self.src).to_owned());
                     for item in &p.items {
                         match item {
                             ProcedureItem::Attribute(a) => self.attrs(std::slice::from_ref(a)),
@@ -346,7 +352,7 @@ impl Walker<'_> {
                     self.procedure = None;
                 }
                 Declaration::Scenario(sc) => {
-                    self.scenario = Some(sc.id.name.clone());
+                    self.scenario = Some(sc.id.name(self.src).to_owned());
                     for item in &sc.items {
                         match item {
                             ScenarioItem::Attribute(a) => self.attrs(std::slice::from_ref(a)),
@@ -373,7 +379,7 @@ impl Walker<'_> {
                 (AttrName::After, AttrValue::Name(id)) => self.step(None, id),
                 (AttrName::Incident, AttrValue::Name(id)) => {
                     if let Some(sc) = self.scenario.clone() {
-                        self.reference(Key::Incident(sc, id.name.clone()), id);
+                        self.reference(Key::Incident(sc, id.name(self.src).to_owned()), id);
                     }
                 }
                 (_, AttrValue::Name(id)) => self.top(id),
@@ -398,7 +404,13 @@ impl Walker<'_> {
                     for set in list {
                         self.top(&set.fact);
                         if let ast::Value::Name(v) = &set.value {
-                            self.reference(Key::Variant(set.fact.name.clone(), v.name.clone()), v);
+                            self.reference(
+                                Key::Variant(
+                                    set.fact.name(self.src).to_owned(),
+                                    v.name(self.src).to_owned(),
+                                ),
+                                v,
+                            );
                         }
                     }
                 }
@@ -426,12 +438,12 @@ impl Walker<'_> {
         else {
             return;
         };
-        self.reference(Key::Step(p, id.name.clone()), id);
+        self.reference(Key::Step(p, id.name(self.src).to_owned()), id);
     }
 
     fn path(&mut self, path: &ast::StepPath) {
         self.top(&path.procedure);
-        self.step(Some(&path.procedure.name), &path.step);
+        self.step(Some(path.procedure.name(self.src)), &path.step);
     }
 
     fn expect(&mut self, e: &Expectation) {
@@ -445,16 +457,22 @@ impl Walker<'_> {
                 step,
                 ..
             } => {
-                self.reference(Key::Incident(sc, incident.name.clone()), incident);
+                self.reference(
+                    Key::Incident(sc, incident.name(self.src).to_owned()),
+                    incident,
+                );
                 self.top(procedure);
-                self.step(Some(&procedure.name), step);
+                self.step(Some(procedure.name(self.src)), step);
             }
             Expectation::Activated {
                 incident,
                 procedure,
                 ..
             } => {
-                self.reference(Key::Incident(sc, incident.name.clone()), incident);
+                self.reference(
+                    Key::Incident(sc, incident.name(self.src).to_owned()),
+                    incident,
+                );
                 self.top(procedure);
             }
             Expectation::NoShortage { resource: Some(r) } => self.top(r),
@@ -470,11 +488,14 @@ impl Walker<'_> {
                 let is_fact = self
                     .index
                     .decls
-                    .get(&Key::Top(id.name.clone()))
+                    .get(&Key::Top(id.name(self.src).to_owned()))
                     .is_some_and(|d| d.kind == Kind::Fact);
                 match fact {
                     Some(f) if !is_fact => {
-                        self.reference(Key::Variant(f.to_owned(), id.name.clone()), id);
+                        self.reference(
+                            Key::Variant(f.to_owned(), id.name(self.src).to_owned()),
+                            id,
+                        );
                     }
                     _ => self.top(id),
                 }
@@ -509,9 +530,9 @@ impl Walker<'_> {
             Expr::Name(id) => self
                 .index
                 .decls
-                .get(&Key::Top(id.name.clone()))
+                .get(&Key::Top(id.name(self.src).to_owned()))
                 .filter(|d| d.kind == Kind::Fact)
-                .map(|_| id.name.clone()),
+                .map(|_| id.name(self.src).to_owned()),
             Expr::Paren { inner, .. } => self.fact_of(inner),
             _ => None,
         }

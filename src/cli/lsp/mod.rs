@@ -785,13 +785,14 @@ fn symbol(
 /// The outline of a file.
 fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec<DocumentSymbol> {
     use crate::syntax::ast::{Declaration, ProcedureItem, ScenarioItem};
-    let label = |l: &Option<crate::syntax::ast::StrLit>| l.as_ref().map(|l| l.value.clone());
+    let label =
+        |l: &Option<crate::syntax::ast::StrLit>| l.as_ref().map(|l| l.value(source).into_owned());
     let mut out = Vec::new();
     for d in &tree.declarations {
         match d {
             Declaration::Actor(a) => out.push(symbol(
                 source,
-                &a.id.name,
+                a.id.name(source),
                 label(&a.label),
                 SymbolKind::CLASS,
                 a.span,
@@ -800,7 +801,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
             )),
             Declaration::Resource(r) => out.push(symbol(
                 source,
-                &r.id.name,
+                r.id.name(source),
                 label(&r.label),
                 SymbolKind::OBJECT,
                 r.span,
@@ -809,7 +810,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
             )),
             Declaration::Fact(f) => out.push(symbol(
                 source,
-                &f.id.name,
+                f.id.name(source),
                 None,
                 SymbolKind::VARIABLE,
                 f.span,
@@ -823,7 +824,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
                     .filter_map(|item| match item {
                         ProcedureItem::Trigger(t) => Some(symbol(
                             source,
-                            &t.id.name,
+                            t.id.name(source),
                             label(&t.label),
                             SymbolKind::EVENT,
                             t.span,
@@ -832,7 +833,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
                         )),
                         ProcedureItem::Step(s) => Some(symbol(
                             source,
-                            &s.id.name,
+                            s.id.name(source),
                             label(&s.label),
                             SymbolKind::METHOD,
                             s.span,
@@ -844,7 +845,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
                     .collect();
                 out.push(symbol(
                     source,
-                    &p.id.name,
+                    p.id.name(source),
                     label(&p.label),
                     SymbolKind::FUNCTION,
                     p.span,
@@ -859,7 +860,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
                     .filter_map(|item| match item {
                         ScenarioItem::Incident(i) => Some(symbol(
                             source,
-                            &i.id.name,
+                            i.id.name(source),
                             label(&i.label),
                             SymbolKind::EVENT,
                             i.span,
@@ -868,7 +869,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
                         )),
                         ScenarioItem::Inject(j) => Some(symbol(
                             source,
-                            &j.id.name,
+                            j.id.name(source),
                             label(&j.label),
                             SymbolKind::EVENT,
                             j.span,
@@ -880,7 +881,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
                     .collect();
                 out.push(symbol(
                     source,
-                    &sc.id.name,
+                    sc.id.name(source),
                     label(&sc.label),
                     SymbolKind::MODULE,
                     sc.span,
@@ -890,7 +891,7 @@ fn document_symbols(source: &SourceFile, tree: &crate::syntax::ast::File) -> Vec
             }
             Declaration::Handbook(h) => out.push(symbol(
                 source,
-                &h.title.value,
+                &h.title.value(source),
                 None,
                 SymbolKind::FILE,
                 h.span,

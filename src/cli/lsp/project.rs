@@ -143,7 +143,7 @@ pub fn analyse(
         .iter()
         .filter_map(|&f| session.ast(f).map(|t| (f, t)))
         .collect();
-    let index = Index::build(&with_trees);
+    let index = Index::build(&session.sources, &with_trees);
     Ok(Analysis {
         session,
         focus: focus_id,
