@@ -157,7 +157,7 @@ fn conditions_follow_the_documented_precedence() {
     let AttrValue::Condition(expr) = &trigger.attrs[0].value else {
         panic!()
     };
-    let Expr::Or { operands, .. } = expr else {
+    let Expr::Or { operands, .. } = &**expr else {
         panic!("top is `or`: {expr:?}")
     };
     assert!(matches!(&operands[1], Expr::In { list, .. } if list.len() == 2));

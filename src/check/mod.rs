@@ -410,13 +410,13 @@ impl<'a> Checker<'a> {
         for attr in attrs {
             match first.get(&attr.name) {
                 Some(earlier) => {
-                    let earlier_span = earlier.name_span;
+                    let earlier_span = earlier.name_span();
                     self.mark_references(std::iter::once(attr));
                     self.push(
                         Diagnostic::error(
                             Code::E0106,
                             format!("attribute `{}` is given twice", attr.name.as_str()),
-                            attr.name_span,
+                            attr.name_span(),
                         )
                         .with_label("given again here")
                         .with_secondary(earlier_span, "first given here")

@@ -113,7 +113,7 @@ impl<'a> Checker<'a> {
                             a.id.name(self.src),
                             kind.as_str()
                         ),
-                        attr.name_span,
+                        attr.name_span(),
                     )
                     .with_label("only a group has members")
                     .with_secondary(

@@ -434,10 +434,18 @@ impl AttrName {
 #[derive(Clone, Debug, Serialize)]
 pub struct Attribute {
     pub name: AttrName,
-    pub name_span: Span,
     pub value: AttrValue,
     /// From the attribute name to the end of its value.
     pub span: Span,
+}
+
+impl Attribute {
+    /// The attribute's name as written: an attribute starts with its
+    /// name, so the tree does not keep this span.
+    pub fn name_span(&self) -> Span {
+        self.span
+            .with_end(self.span.start() + self.name.as_str().len())
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -457,11 +465,13 @@ pub enum AttrValue {
     /// `ready`, `takes`, `within`, `horizon`, `at`.
     Duration(DurationLit),
     /// A ranged `takes` or `ready`.
-    Range(DurationRange),
+    /// Boxed: a range is rare, and inline it would double every attribute.
+    Range(Box<DurationRange>),
     /// `resources`, `requires`, `withdraw`, `restore`.
     Requirements(Vec<Requirement>),
     /// `when`.
-    Condition(Expr),
+    /// Boxed, like [`AttrValue::Range`].
+    Condition(Box<Expr>),
     /// `runs`, `seed`.
     Int(IntLit),
     /// `bind`.

@@ -378,7 +378,7 @@ impl<'a> Lowerer<'a> {
                 .with_help(help),
             );
         }
-        Ok(AttrValue::Range(range))
+        Ok(AttrValue::Range(Box::new(range)))
     }
 
     fn trigger(&mut self, pair: Pair<'_, Rule>) -> Lowered<Trigger> {
@@ -463,10 +463,10 @@ impl<'a> Lowerer<'a> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut inner = pair.into_inner();
-        let name_pair = inner
+        // The name: an attribute starts with it (see `Attribute::name_span`).
+        inner
             .next()
             .ok_or_else(|| Stop::Bug("attribute without a name".into()))?;
-        let name_span = self.span(&name_pair);
         let name = match rule {
             Rule::attr_version => AttrName::Version,
             Rule::attr_owner => AttrName::Owner,
@@ -636,15 +636,10 @@ impl<'a> Lowerer<'a> {
             }
             AttrName::When => {
                 let expr = expect(inner.next(), Rule::expr)?;
-                AttrValue::Condition(self.expr(expr, 0)?)
+                AttrValue::Condition(Box::new(self.expr(expr, 0)?))
             }
         };
-        Ok(Attribute {
-            name,
-            name_span,
-            value,
-            span,
-        })
+        Ok(Attribute { name, value, span })
     }
 
     fn actor_kind(&mut self, word: Ident) -> AttrValue {
