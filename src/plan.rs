@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::check::model::{self, Condition as ModelCondition, From, Model};
+use crate::check::model::{self, Condition as ModelCondition, From, Model, Name};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::literal::format_minutes;
 
@@ -414,28 +414,30 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
             column: lc.map_or(1, |lc| lc.column),
         }
     };
-    let actor = |i: usize| model.actors[i].id.clone();
-    let resource = |i: usize| model.resources[i].id.clone();
-    let procedure_id = |i: usize| model.procedures[i].id.clone();
+    // The plan is where the model's names become strings.
+    let text = |name: Name| model.names.get(name).to_owned();
+    let actor = |i: usize| text(model.actors[i].id);
+    let resource = |i: usize| text(model.resources[i].id);
+    let procedure_id = |i: usize| text(model.procedures[i].id);
     // An amount without a unit counts in the capacity's unit.
     let unit_of = |req: &model::Requirement| {
         req.amount?;
-        req.unit.clone().or_else(|| {
+        req.unit.map(text).or_else(|| {
             model.resources[req.resource]
                 .capacity
                 .as_ref()
-                .map(|c| c.unit.clone())
+                .map(|c| text(c.unit))
         })
     };
 
     Plan {
         format_version: FORMAT_VERSION,
         handbook: model.handbook.as_ref().map(|h| Handbook {
-            title: h.title.clone(),
-            version: h.version.clone(),
+            title: text(h.title),
+            version: h.version.map(text),
             owner: h.owner.map(actor),
-            doc: h.doc.clone(),
-            note: h.note.clone(),
+            doc: h.doc.map(text),
+            note: h.note.map(text),
         }),
         sources: files
             .iter()
@@ -445,8 +447,8 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
             .facts
             .iter()
             .map(|f| Fact {
-                id: f.id.clone(),
-                doc: f.doc.clone(),
+                id: text(f.id),
+                doc: f.doc.map(text),
                 ty: match &f.ty {
                     model::FactType::Bool => FactType::Bool,
                     model::FactType::Int => FactType::Int {
@@ -459,7 +461,7 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
                     },
                     model::FactType::Duration => FactType::Duration,
                     model::FactType::Enum { variants } => FactType::Enum {
-                        variants: variants.clone(),
+                        variants: variants.iter().map(|&v| text(v)).collect(),
                     },
                 },
                 location: location(f.span),
@@ -469,13 +471,13 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
             .actors
             .iter()
             .map(|a| Actor {
-                id: a.id.clone(),
-                label: a.label.clone(),
+                id: text(a.id),
+                label: text(a.label),
                 kind: a.kind.map_or_else(String::new, |k| k.as_str().to_owned()),
                 parent: a.parent.map(actor),
                 members: a.members.iter().map(|&m| actor(m)).collect(),
-                doc: a.doc.clone(),
-                note: a.note.clone(),
+                doc: a.doc.map(text),
+                note: a.note.map(text),
                 location: location(a.span),
             })
             .collect(),
@@ -483,18 +485,18 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
             .resources
             .iter()
             .map(|r| Resource {
-                id: r.id.clone(),
-                label: r.label.clone(),
-                kind: r.kind.clone(),
+                id: text(r.id),
+                label: text(r.label),
+                kind: r.kind.map(text),
                 provider: r.provider.map(actor).unwrap_or_default(),
                 capacity: r.capacity.as_ref().map(|c| Capacity {
                     amount: c.amount,
-                    unit: c.unit.clone(),
+                    unit: text(c.unit),
                 }),
                 ready_minutes: r.ready_minutes,
                 ready_range: r.ready_range.map(DurationRange::from),
-                doc: r.doc.clone(),
-                note: r.note.clone(),
+                doc: r.doc.map(text),
+                note: r.note.map(text),
                 location: location(r.span),
             })
             .collect(),
@@ -502,12 +504,12 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
             .procedures
             .iter()
             .map(|p| {
-                let step_id = |i: usize| p.steps[i].id.clone();
+                let step_id = |i: usize| text(p.steps[i].id);
                 Procedure {
-                    id: p.id.clone(),
-                    label: p.label.clone(),
-                    doc: p.doc.clone(),
-                    note: p.note.clone(),
+                    id: text(p.id),
+                    label: text(p.label),
+                    doc: p.doc.map(text),
+                    note: p.note.map(text),
                     lead: p.lead.map(actor),
                     support: p.support.iter().map(|&a| actor(a)).collect(),
                     duration_minutes: p.schedule.duration,
@@ -522,9 +524,9 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
                         .triggers
                         .iter()
                         .map(|t| Trigger {
-                            id: t.id.clone(),
-                            label: t.label.clone(),
-                            doc: t.doc.clone(),
+                            id: text(t.id),
+                            label: text(t.label),
+                            doc: t.doc.map(text),
                             condition: condition_text(&t.condition, model),
                             condition_tree: condition_tree(&t.condition, model),
                             lead: t.lead.map(|(a, _)| actor(a)).unwrap_or_default(),
@@ -546,9 +548,9 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
                         .steps
                         .iter()
                         .map(|s| Step {
-                            id: s.id.clone(),
-                            label: s.label.clone(),
-                            doc: s.doc.clone(),
+                            id: text(s.id),
+                            label: text(s.label),
+                            doc: s.doc.map(text),
                             owner: s.owner.map(|(a, _)| actor(a)).unwrap_or_default(),
                             owner_from: s
                                 .owner
@@ -590,22 +592,24 @@ pub fn build(model: &Model, sources: &SourceMap, files: &[FileId]) -> Plan {
 }
 
 fn scenario(sc: &model::Scenario, model: &Model, location: &dyn Fn(Span) -> Location) -> Scenario {
-    let actor = |i: usize| model.actors[i].id.clone();
-    let incident = |i: usize| sc.incidents[i].id.clone();
+    // The plan is where the model's names become strings.
+    let text = |name: Name| model.names.get(name).to_owned();
+    let actor = |i: usize| text(model.actors[i].id);
+    let incident = |i: usize| text(sc.incidents[i].id);
     let step = |r: &model::StepRef| StepPath {
-        procedure: model.procedures[r.procedure].id.clone(),
-        step: model.procedures[r.procedure].steps[r.step].id.clone(),
+        procedure: text(model.procedures[r.procedure].id),
+        step: text(model.procedures[r.procedure].steps[r.step].id),
     };
     let settings = |set: &[(usize, model::FactValue)]| -> Vec<Setting> {
         set.iter()
             .map(|(f, v)| Setting {
-                fact: model.facts[*f].id.clone(),
+                fact: text(model.facts[*f].id),
                 value: match v {
                     model::FactValue::Bool(value) => SetValue::Bool { value: *value },
                     model::FactValue::Int(value) => SetValue::Int { value: *value },
                     model::FactValue::Duration(minutes) => SetValue::Duration { minutes: *minutes },
                     model::FactValue::Variant(variant) => SetValue::Variant {
-                        variant: variant.clone(),
+                        variant: text(*variant),
                     },
                 },
             })
@@ -614,22 +618,22 @@ fn scenario(sc: &model::Scenario, model: &Model, location: &dyn Fn(Span) -> Loca
     let required = |reqs: &[model::Requirement]| -> Vec<Required> {
         reqs.iter()
             .map(|req| Required {
-                resource: model.resources[req.resource].id.clone(),
+                resource: text(model.resources[req.resource].id),
                 amount: req.amount,
-                unit: req.amount.and(req.unit.clone().or_else(|| {
+                unit: req.amount.and(req.unit.map(text).or_else(|| {
                     model.resources[req.resource]
                         .capacity
                         .as_ref()
-                        .map(|c| c.unit.clone())
+                        .map(|c| text(c.unit))
                 })),
             })
             .collect()
     };
     Scenario {
-        id: sc.id.clone(),
-        label: sc.label.clone(),
-        doc: sc.doc.clone(),
-        note: sc.note.clone(),
+        id: text(sc.id),
+        label: text(sc.label),
+        doc: sc.doc.map(text),
+        note: sc.note.map(text),
         runs: sc.runs,
         seed: sc.seed,
         horizon_minutes: sc.horizon_minutes,
@@ -637,10 +641,10 @@ fn scenario(sc: &model::Scenario, model: &Model, location: &dyn Fn(Span) -> Loca
             .incidents
             .iter()
             .map(|i| Incident {
-                id: i.id.clone(),
-                label: i.label.clone(),
-                doc: i.doc.clone(),
-                note: i.note.clone(),
+                id: text(i.id),
+                label: text(i.label),
+                doc: i.doc.map(text),
+                note: i.note.map(text),
                 at_minutes: i.at_minutes,
                 bindings: i
                     .bindings
@@ -658,10 +662,10 @@ fn scenario(sc: &model::Scenario, model: &Model, location: &dyn Fn(Span) -> Loca
             .injects
             .iter()
             .map(|i| Inject {
-                id: i.id.clone(),
-                label: i.label.clone(),
-                doc: i.doc.clone(),
-                note: i.note.clone(),
+                id: text(i.id),
+                label: text(i.label),
+                doc: i.doc.map(text),
+                note: i.note.map(text),
                 at_minutes: i.at_minutes,
                 incident: i.incident.map(incident),
                 set: settings(&i.set),
@@ -707,12 +711,12 @@ fn scenario(sc: &model::Scenario, model: &Model, location: &dyn Fn(Span) -> Loca
                     } => ExpectationTree::Activated {
                         negated: *negated,
                         incident: incident(*i),
-                        procedure: model.procedures[*procedure].id.clone(),
+                        procedure: text(model.procedures[*procedure].id),
                         within_minutes: *within_minutes,
                     },
                     model::ExpectationKind::NoShortage { resource } => {
                         ExpectationTree::NoShortage {
-                            resource: resource.map(|r| model.resources[r].id.clone()),
+                            resource: resource.map(|r| text(model.resources[r].id)),
                         }
                     }
                     model::ExpectationKind::DeadlinesMet { share } => {
@@ -747,9 +751,9 @@ pub fn expectation_text(
             let p = &model.procedures[step.procedure];
             format!(
                 "{}.{}.{} within {}{}",
-                sc.incidents[*incident].id,
-                p.id,
-                p.steps[step.step].id,
+                model.names.get(sc.incidents[*incident].id),
+                model.names.get(p.id),
+                model.names.get(p.steps[step.step].id),
                 d(*within_minutes),
                 share(n)
             )
@@ -762,12 +766,12 @@ pub fn expectation_text(
         } => format!(
             "{}{}.{} activated{}",
             if *negated { "not " } else { "" },
-            sc.incidents[*incident].id,
-            model.procedures[*procedure].id,
+            model.names.get(sc.incidents[*incident].id),
+            model.names.get(model.procedures[*procedure].id),
             within_minutes.map_or_else(String::new, |w| format!(" within {}", d(w)))
         ),
         model::ExpectationKind::NoShortage { resource } => match resource {
-            Some(r) => format!("no shortage of {}", model.resources[*r].id),
+            Some(r) => format!("no shortage of {}", model.names.get(model.resources[*r].id)),
             None => "no shortage".to_owned(),
         },
         model::ExpectationKind::DeadlinesMet { share: n } => {
@@ -811,8 +815,8 @@ fn write_condition(out: &mut String, c: &ModelCondition, model: &Model) {
         ModelCondition::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         ModelCondition::Int(v) => out.push_str(&v.to_string()),
         ModelCondition::Duration(m) => out.push_str(&format_minutes(u64::from(*m))),
-        ModelCondition::Fact(f) => out.push_str(&model.facts[*f].id),
-        ModelCondition::Variant { name, .. } => out.push_str(name),
+        ModelCondition::Fact(f) => out.push_str(model.names.get(model.facts[*f].id)),
+        ModelCondition::Variant { name, .. } => out.push_str(model.names.get(*name)),
         ModelCondition::Not(inner) => {
             out.push_str("not ");
             // `not` applies to a comparison or another `not` as written.
@@ -853,16 +857,17 @@ fn write_condition(out: &mut String, c: &ModelCondition, model: &Model) {
 
 fn condition_tree(c: &ModelCondition, model: &Model) -> Condition {
     let tree = |c: &ModelCondition| Box::new(condition_tree(c, model));
+    let text = |name: Name| model.names.get(name).to_owned();
     match c {
         ModelCondition::Bool(value) => Condition::Bool { value: *value },
         ModelCondition::Int(value) => Condition::Int { value: *value },
         ModelCondition::Duration(minutes) => Condition::Duration { minutes: *minutes },
         ModelCondition::Fact(f) => Condition::Fact {
-            id: model.facts[*f].id.clone(),
+            id: text(model.facts[*f].id),
         },
         ModelCondition::Variant { fact, name } => Condition::Variant {
-            fact: model.facts[*fact].id.clone(),
-            variant: name.clone(),
+            fact: text(model.facts[*fact].id),
+            variant: text(*name),
         },
         ModelCondition::Not(inner) => Condition::Not {
             operand: tree(inner),

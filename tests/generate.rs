@@ -119,7 +119,7 @@ fn the_ranged_example_is_valid_and_formatted() {
     // within 5d): what the runs measure.
     let model = compiled(&text, &[Code::W0305]);
     let scenario = &model.scenarios[0];
-    assert_eq!(scenario.id, "double_invocation");
+    assert_eq!(model.names.get(scenario.id), "double_invocation");
     assert_eq!(scenario.runs, 1000);
     let ranged = model
         .procedures

@@ -66,7 +66,10 @@ impl<'a> Checker<'a> {
             Ty::Int(Some((min, max))) => format!("an int ({min}..{max})"),
             Ty::Int(None) => "an int".to_owned(),
             Ty::Duration => "a duration".to_owned(),
-            Ty::Enum(f) => format!("an enumeration (`{}`)", self.model.facts[f].id),
+            Ty::Enum(f) => format!(
+                "an enumeration (`{}`)",
+                self.model.names.get(self.model.facts[f].id)
+            ),
             Ty::Unknown => "unknown".to_owned(),
         }
     }
@@ -203,7 +206,7 @@ impl<'a> Checker<'a> {
             return (
                 Condition::Variant {
                     fact,
-                    name: id.name(self.src).to_owned(),
+                    name: self.name_of(id),
                 },
                 Ty::Enum(fact),
             );
@@ -266,7 +269,7 @@ impl<'a> Checker<'a> {
                         FactType::Int | FactType::Range { .. } => "int".to_owned(),
                         FactType::Duration => "duration".to_owned(),
                         FactType::Enum { variants } => {
-                            alternatives(variants.iter().map(String::as_str))
+                            alternatives(variants.iter().map(|&v| self.model.names.get(v)))
                         }
                     })
                 }
@@ -302,7 +305,7 @@ impl<'a> Checker<'a> {
     /// The first enumeration fact that has a variant of this name.
     fn variant_owner(&self, name: &str) -> Option<String> {
         let fact = *self.variant_owners.get(name)?;
-        Some(self.model.facts[fact].id.clone())
+        Some(self.model.names.get(self.model.facts[fact].id).to_owned())
     }
 
     pub(super) fn unknown_variant(&mut self, id: &Ident, fact: FactIdx) {
@@ -311,7 +314,7 @@ impl<'a> Checker<'a> {
             self.variants(fact).len(),
             20,
         );
-        let fact_id = self.model.facts[fact].id.clone();
+        let fact_id = self.model.names.get(self.model.facts[fact].id).to_owned();
         let fact_span = self.facts[fact].ty.span();
         let mut d = Diagnostic::error(
             Code::E0502,
@@ -518,7 +521,7 @@ impl<'a> Checker<'a> {
         (min, max): (u32, u32),
         result: bool,
     ) {
-        let id = self.model.facts[fact].id.clone();
+        let id = self.model.names.get(self.model.facts[fact].id).to_owned();
         let fact_span = self.facts[fact].ty.span();
         self.push(
             Diagnostic::new(Code::W0503, format!("comparison is always {result}"), span)

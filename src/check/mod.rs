@@ -8,6 +8,7 @@
 
 mod conditions;
 pub mod model;
+pub mod names;
 mod procedures;
 mod resolve;
 mod resources;

@@ -3,6 +3,7 @@
 //! from; a model is only handed out for a compilation without errors, so
 //! the `Option`s that stand for "could not be resolved" are then `Some`.
 
+pub use super::names::{Name, Names};
 use crate::source::Span;
 use crate::syntax::ast::{ActorKind, CmpOp, DecisionRule};
 
@@ -17,6 +18,8 @@ pub type StepIdx = usize;
 
 #[derive(Clone, Debug, Default)]
 pub struct Model {
+    /// Every identifier, label, note and doc text the model refers to.
+    pub names: Names,
     pub handbook: Option<Handbook>,
     pub facts: Vec<Fact>,
     pub actors: Vec<Actor>,
@@ -27,18 +30,18 @@ pub struct Model {
 
 #[derive(Clone, Debug)]
 pub struct Handbook {
-    pub title: String,
-    pub version: Option<String>,
+    pub title: Name,
+    pub version: Option<Name>,
     pub owner: Option<ActorIdx>,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
 pub struct Fact {
-    pub id: String,
-    pub doc: Option<String>,
+    pub id: Name,
+    pub doc: Option<Name>,
     pub ty: FactType,
     pub span: Span,
 }
@@ -49,42 +52,42 @@ pub enum FactType {
     Int,
     Range { min: u32, max: u32 },
     Duration,
-    Enum { variants: Vec<String> },
+    Enum { variants: Vec<Name> },
 }
 
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub id: String,
+    pub id: Name,
     /// The label, or the id when none is given.
-    pub label: String,
+    pub label: Name,
     pub kind: Option<ActorKind>,
     pub parent: Option<ActorIdx>,
     pub members: Vec<ActorIdx>,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
 pub struct Resource {
-    pub id: String,
-    pub label: String,
-    pub kind: Option<String>,
+    pub id: Name,
+    pub label: Name,
+    pub kind: Option<Name>,
     pub provider: Option<ActorIdx>,
     pub capacity: Option<Capacity>,
     /// The readiness the static schedule uses: the maximum of a range.
     pub ready_minutes: u32,
     /// A ranged `ready`, sampled per grant by the simulator.
     pub ready_range: Option<Range>,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capacity {
     pub amount: u32,
-    pub unit: String,
+    pub unit: Name,
 }
 
 /// A resolved `REQ`.
@@ -92,7 +95,7 @@ pub struct Capacity {
 pub struct Requirement {
     pub resource: ResourceIdx,
     pub amount: Option<u32>,
-    pub unit: Option<String>,
+    pub unit: Option<Name>,
     pub span: Span,
 }
 
@@ -116,10 +119,10 @@ impl From {
 
 #[derive(Clone, Debug)]
 pub struct Procedure {
-    pub id: String,
-    pub label: String,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub id: Name,
+    pub label: Name,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     pub lead: Option<ActorIdx>,
     pub support: Vec<ActorIdx>,
     pub resources: Vec<Requirement>,
@@ -131,10 +134,10 @@ pub struct Procedure {
 
 #[derive(Clone, Debug)]
 pub struct Trigger {
-    pub id: String,
-    pub label: String,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub id: Name,
+    pub label: Name,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     pub condition: Condition,
     /// The leader: the trigger's own `lead`, else the procedure's.
     pub lead: Option<(ActorIdx, From)>,
@@ -147,10 +150,10 @@ pub struct Trigger {
 
 #[derive(Clone, Debug)]
 pub struct Step {
-    pub id: String,
-    pub label: String,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub id: Name,
+    pub label: Name,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     /// The owner: the step's own `owner`, else the procedure's lead.
     pub owner: Option<(ActorIdx, From)>,
     pub after: Vec<StepIdx>,
@@ -199,7 +202,7 @@ pub enum Condition {
     /// A variant of the enumeration fact it is compared with.
     Variant {
         fact: FactIdx,
-        name: String,
+        name: Name,
     },
     Not(Box<Condition>),
     And(Vec<Condition>),
@@ -230,10 +233,10 @@ pub type IncidentIdx = usize;
 /// A checked scenario.
 #[derive(Clone, Debug)]
 pub struct Scenario {
-    pub id: String,
-    pub label: String,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub id: Name,
+    pub label: Name,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     /// Replications, at least 1.
     pub runs: u32,
     pub seed: u32,
@@ -249,10 +252,10 @@ pub const DEFAULT_HORIZON_MINUTES: u32 = 26 * 7 * 24 * 60;
 
 #[derive(Clone, Debug)]
 pub struct Incident {
-    pub id: String,
-    pub label: String,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub id: Name,
+    pub label: Name,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     /// From the scenario's start.
     pub at_minutes: u32,
     /// `(role, actor)`: the role stands for the actor in this incident.
@@ -264,10 +267,10 @@ pub struct Incident {
 
 #[derive(Clone, Debug)]
 pub struct Inject {
-    pub id: String,
-    pub label: String,
-    pub doc: Option<String>,
-    pub note: Option<String>,
+    pub id: Name,
+    pub label: Name,
+    pub doc: Option<Name>,
+    pub note: Option<Name>,
     pub at_minutes: u32,
     pub incident: Option<IncidentIdx>,
     pub set: Vec<(FactIdx, FactValue)>,
@@ -293,7 +296,7 @@ pub enum FactValue {
     Bool(bool),
     Int(u32),
     Duration(u32),
-    Variant(String),
+    Variant(Name),
 }
 
 #[derive(Clone, Debug)]

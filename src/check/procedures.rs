@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::model::{self, Condition, From, Requirement, Timing};
-use super::resolve::{label_of, minutes_of, range_of, string_of};
+use super::model::{self, Condition, From, Name, Requirement, Timing};
+use super::resolve::{minutes_of, range_of};
 use super::schedule::{self, StepInput};
 use super::{
     Checker, Kind, Ref, Symbol, duplicate, minutes, name_list, name_list_of, undefined, wrong_kind,
@@ -90,7 +90,10 @@ impl<'a> Checker<'a> {
                 None if procedure.triggers.is_empty() => self.push(
                     Diagnostic::new(
                         Code::W0602,
-                        format!("procedure `{}` has no trigger", procedure.id),
+                        format!(
+                            "procedure `{}` has no trigger",
+                            self.model.names.get(procedure.id)
+                        ),
                         context.id_span,
                     )
                     .with_label("no condition can activate it, and no step activates it")
@@ -102,7 +105,8 @@ impl<'a> Checker<'a> {
                 Some((q, s, span)) => {
                     let by = format!(
                         "step `{}` of `{}` activates it",
-                        resolved[q].0.steps[s].id, resolved[q].0.id
+                        self.model.names.get(resolved[q].0.steps[s].id),
+                        self.model.names.get(resolved[q].0.id)
                     );
                     // A group at the procedure's `lead` is reported by the
                     // trigger rule for the triggers that inherit it; an
@@ -117,7 +121,9 @@ impl<'a> Checker<'a> {
                     {
                         let what = format!(
                             "procedure `{}`, which step `{}` of `{}` activates",
-                            procedure.id, resolved[q].0.steps[s].id, resolved[q].0.id
+                            self.model.names.get(procedure.id),
+                            self.model.names.get(resolved[q].0.steps[s].id),
+                            self.model.names.get(resolved[q].0.id)
                         );
                         self.group_cannot_lead_what(actor, lead_span, &what);
                     }
@@ -127,7 +133,7 @@ impl<'a> Checker<'a> {
                                 Code::E0204,
                                 format!(
                                     "procedure `{}` is started by `activates` but has no `lead` of its own",
-                                    procedure.id
+                                    self.model.names.get(procedure.id)
                                 ),
                                 context.id_span,
                             )
@@ -138,7 +144,7 @@ impl<'a> Checker<'a> {
                             )
                             .with_help(format!(
                                 "add `lead ACTOR` to procedure `{}`",
-                                procedure.id
+                                self.model.names.get(procedure.id)
                             )),
                         );
                     }
@@ -148,7 +154,7 @@ impl<'a> Checker<'a> {
                                 Code::E0202,
                                 format!(
                                     "procedure `{}` is started by `activates` but mobilises no resources of its own",
-                                    procedure.id
+                                    self.model.names.get(procedure.id)
                                 ),
                                 context.id_span,
                             )
@@ -156,7 +162,7 @@ impl<'a> Checker<'a> {
                             .with_secondary(span, by)
                             .with_help(format!(
                                 "add `resources NAME(AMOUNT UNIT), …` to procedure `{}`",
-                                procedure.id
+                                self.model.names.get(procedure.id)
                             )),
                         );
                     }
@@ -350,10 +356,10 @@ impl<'a> Checker<'a> {
                         broken_resources: broken || own_broken,
                     });
                     triggers.push(model::Trigger {
-                        id: t.id.name(self.src).to_owned(),
-                        label: label_of(self.src, &t.label, &t.id),
-                        doc: t.doc.map(|d| d.text(self.src).into_owned()),
-                        note: string_of(self.src, attrs.get(&AttrName::Note)),
+                        id: self.name_of(&t.id),
+                        label: self.label_of(&t.label, &t.id),
+                        doc: self.doc_of(t.doc),
+                        note: self.string_of(attrs.get(&AttrName::Note)),
                         condition,
                         lead: effective.index().map(|a| (a, from)),
                         resources: mobilised,
@@ -427,10 +433,10 @@ impl<'a> Checker<'a> {
                         after: after_ids,
                     });
                     steps.push(model::Step {
-                        id: s.id.name(self.src).to_owned(),
-                        label: label_of(self.src, &s.label, &s.id),
-                        doc: s.doc.map(|d| d.text(self.src).into_owned()),
-                        note: string_of(self.src, attrs.get(&AttrName::Note)),
+                        id: self.name_of(&s.id),
+                        label: self.label_of(&s.label, &s.id),
+                        doc: self.doc_of(s.doc),
+                        note: self.string_of(attrs.get(&AttrName::Note)),
                         owner: owner.index().map(|a| (a, from)),
                         after,
                         takes_minutes: minutes_of(attrs.get(&AttrName::Takes)).unwrap_or(0),
@@ -450,10 +456,10 @@ impl<'a> Checker<'a> {
         }
 
         let procedure = model::Procedure {
-            id: p.id.name(self.src).to_owned(),
-            label: label_of(self.src, &p.label, &p.id),
-            doc: p.doc.map(|d| d.text(self.src).into_owned()),
-            note: string_of(self.src, attrs.get(&AttrName::Note)),
+            id: self.name_of(&p.id),
+            label: self.label_of(&p.label, &p.id),
+            doc: self.doc_of(p.doc),
+            note: self.string_of(attrs.get(&AttrName::Note)),
             lead: lead.index(),
             support,
             resources,
@@ -542,30 +548,30 @@ impl<'a> Checker<'a> {
     fn trigger_rule(&mut self, procedure: &model::Procedure, context: &Context) {
         // Triggers that inherit a group as leader, reported once at the
         // procedure's `lead`.
-        let mut inherit_group: Vec<&str> = Vec::new();
+        let mut inherit_group: Vec<Name> = Vec::new();
         for (t, trigger) in procedure.triggers.iter().enumerate() {
             let tc = &context.triggers[t];
             match tc.lead {
                 Ref::Absent => self.push(
                     Diagnostic::error(
                         Code::E0201,
-                        format!("trigger `{}` has no leader", trigger.id),
+                        format!("trigger `{}` has no leader", self.model.names.get(trigger.id)),
                         tc.id_span,
                     )
                     .with_label("nobody leads when this trigger fires")
-                    .with_secondary(context.id_span, format!("procedure `{}` has no `lead` either", procedure.id))
+                    .with_secondary(context.id_span, format!("procedure `{}` has no `lead` either", self.model.names.get(procedure.id)))
                     .with_help(format!(
                         "add `lead ACTOR` to the trigger, or to procedure `{}` for all its triggers",
-                        procedure.id
+                        self.model.names.get(procedure.id)
                     )),
                 ),
                 Ref::Broken => {}
                 Ref::Found(actor, span) => {
                     if self.model.actors[actor].kind == Some(ActorKind::Group) {
                         if trigger.lead.is_some_and(|(_, from)| from == From::Procedure) {
-                            inherit_group.push(&trigger.id);
+                            inherit_group.push(trigger.id);
                         } else {
-                            self.group_cannot_lead(actor, span, &[trigger.id.as_str()]);
+                            self.group_cannot_lead(actor, span, &[trigger.id]);
                         }
                     }
                 }
@@ -574,13 +580,13 @@ impl<'a> Checker<'a> {
                 self.push(
                     Diagnostic::error(
                         Code::E0202,
-                        format!("trigger `{}` mobilises no resources", trigger.id),
+                        format!("trigger `{}` mobilises no resources", self.model.names.get(trigger.id)),
                         tc.id_span,
                     )
                     .with_label("activation would bring nothing to bear")
                     .with_help(format!(
                         "add `resources NAME(AMOUNT UNIT), …` to the trigger, or to procedure `{}` for all its triggers",
-                        procedure.id
+                        self.model.names.get(procedure.id)
                     )),
                 );
             }
@@ -591,34 +597,43 @@ impl<'a> Checker<'a> {
     }
 
     /// E0203 for the triggers named.
-    fn group_cannot_lead(&mut self, actor: usize, span: Span, triggers: &[&str]) {
+    fn group_cannot_lead(&mut self, actor: usize, span: Span, triggers: &[Name]) {
         let which = if triggers.len() == 1 {
             "trigger"
         } else {
             "triggers"
         };
-        let what = format!("{which} {}", name_list(triggers.iter().copied(), 6));
+        let what = format!(
+            "{which} {}",
+            name_list(triggers.iter().map(|&t| self.model.names.get(t)), 6)
+        );
         self.group_cannot_lead_what(actor, span, &what);
     }
 
     /// E0203: group `actor`, named at `span`, cannot lead `what`.
     fn group_cannot_lead_what(&mut self, actor: usize, span: Span, what: &str) {
         let a = &self.model.actors[actor];
-        let first_member = a.members.first().map(|&m| self.model.actors[m].id.as_str());
+        let first_member = a
+            .members
+            .first()
+            .map(|&m| self.model.names.get(self.model.actors[m].id));
         let mut d = Diagnostic::error(
             Code::E0203,
-            format!("group `{}` cannot lead {what}", a.id),
+            format!("group `{}` cannot lead {what}", self.model.names.get(a.id)),
             span,
         )
         .with_label("a group cannot be held accountable")
         .with_secondary(
             self.actors[actor].id.span,
-            format!("`{}` is declared as a group here", a.id),
+            format!(
+                "`{}` is declared as a group here",
+                self.model.names.get(a.id)
+            ),
         );
         d = match first_member {
             Some(first) => d.with_help(format!(
                 "name one accountable actor, such as a member of `{}` (`{first}`), or a chair",
-                a.id
+                self.model.names.get(a.id)
             )),
             None => d.with_help("name one accountable actor instead of the group"),
         };
@@ -634,13 +649,13 @@ impl<'a> Checker<'a> {
                 Ref::Absent => self.push(
                     Diagnostic::error(
                         Code::E0303,
-                        format!("step `{}` has no owner", step.id),
+                        format!("step `{}` has no owner", self.model.names.get(step.id)),
                         sc.id_span,
                     )
                     .with_label("nobody is responsible for this step")
                     .with_help(format!(
                         "add `owner ACTOR` to the step, or `lead ACTOR` to procedure `{}`",
-                        procedure.id
+                        self.model.names.get(procedure.id)
                     )),
                 ),
                 Ref::Broken => {}
@@ -657,16 +672,20 @@ impl<'a> Checker<'a> {
                         let whose = if inherited {
                             format!(
                                 "owner `{}` (the procedure's lead) is of kind {}",
-                                a.id,
+                                self.model.names.get(a.id),
                                 kind.as_str()
                             )
                         } else {
-                            format!("owner `{}` is of kind {}", a.id, kind.as_str())
+                            format!(
+                                "owner `{}` is of kind {}",
+                                self.model.names.get(a.id),
+                                kind.as_str()
+                            )
                         };
                         self.push(
                             Diagnostic::error(
                                 Code::E0504,
-                                format!("step `{}` takes a decision, but its owner `{}` cannot decide", step.id, a.id),
+                                format!("step `{}` takes a decision, but its owner `{}` cannot decide", self.model.names.get(step.id), self.model.names.get(a.id)),
                                 decision_span,
                             )
                             .with_label("a decision needs an institution, a body or a group")
@@ -767,7 +786,7 @@ impl<'a> Checker<'a> {
             Code::W0305,
             format!(
                 "deadline of step `{}` is at risk: it finishes within {} at best, {} in the worst case",
-                step.id,
+                self.model.names.get(step.id),
                 minutes(best_finish),
                 minutes(late.finish)
             ),
@@ -777,10 +796,16 @@ impl<'a> Checker<'a> {
         for &s in &chain {
             if let Some(range) = procedure.steps[s].takes_range {
                 let text = range_text(range);
-                ranges.push(format!("`{}` takes {text}", procedure.steps[s].id));
+                ranges.push(format!(
+                    "`{}` takes {text}",
+                    self.model.names.get(procedure.steps[s].id)
+                ));
                 d = d.with_secondary(
                     context.steps[s].id_span,
-                    format!("`{}` takes {text}", procedure.steps[s].id),
+                    format!(
+                        "`{}` takes {text}",
+                        self.model.names.get(procedure.steps[s].id)
+                    ),
                 );
             }
         }
@@ -790,7 +815,7 @@ impl<'a> Checker<'a> {
                 if let Some(range) = resource.ready_range {
                     ranges.push(format!(
                         "`{}` is ready after {}",
-                        resource.id,
+                        self.model.names.get(resource.id),
                         range_text(range)
                     ));
                 }
@@ -799,7 +824,7 @@ impl<'a> Checker<'a> {
         if chain.len() > 1 {
             let names: Vec<String> = chain
                 .iter()
-                .map(|&s| format!("`{}`", procedure.steps[s].id))
+                .map(|&s| format!("`{}`", self.model.names.get(procedure.steps[s].id)))
                 .collect();
             d = d.with_note(format!("the chain {} sets its finish", names.join(" → ")));
         }
@@ -817,7 +842,7 @@ impl<'a> Checker<'a> {
         context: &Context,
         cycle: &[usize],
     ) {
-        let name = |s: usize| procedure.steps[s].id.as_str();
+        let name = |s: usize| self.model.names.get(procedure.steps[s].id);
         let mut chain: Vec<String> = Vec::new();
         if cycle.len() <= 12 {
             chain.extend(cycle.iter().map(|&s| format!("`{}`", name(s))));
@@ -847,7 +872,7 @@ impl<'a> Checker<'a> {
             Code::E0301,
             format!(
                 "steps of procedure `{}` form a cycle: {}",
-                procedure.id,
+                self.model.names.get(procedure.id),
                 chain.join(" → ")
             ),
             edge(last, cycle[0]),
@@ -935,7 +960,7 @@ impl<'a> Checker<'a> {
                     .map(|&c| {
                         format!(
                             "`{}` (due within {}, finishes at {})",
-                            procedure.steps[lates[c].step].id,
+                            self.model.names.get(procedure.steps[lates[c].step].id),
                             minutes(lates[c].within),
                             minutes(lates[c].finish)
                         )
@@ -955,7 +980,7 @@ impl<'a> Checker<'a> {
                 format!(
                     "it also makes {}{rest} late: {pronoun} would be on time if `{}` were",
                     shown.join(", "),
-                    procedure.steps[late.step].id
+                    self.model.names.get(procedure.steps[late.step].id)
                 )
             });
             self.report_late(procedure, context, output, late, note);
@@ -986,7 +1011,7 @@ impl<'a> Checker<'a> {
         let chain_text = {
             let mut parts: Vec<String> = steps_shown
                 .iter()
-                .map(|&s| format!("`{}`", procedure.steps[s].id))
+                .map(|&s| format!("`{}`", self.model.names.get(procedure.steps[s].id)))
                 .collect();
             if left_out > 0 {
                 parts.insert(1, format!("… {left_out} more …"));
@@ -1014,29 +1039,33 @@ impl<'a> Checker<'a> {
                 Code::E0304,
                 format!(
                     "resource `{}` is ready too late for step `{}` to finish within {}",
-                    r.id,
-                    step.id,
+                    self.model.names.get(r.id),
+                    self.model.names.get(step.id),
                     minutes(late.within)
                 ),
                 req_span,
             )
             .with_label(format!(
                 "`{}` waits for `{}` until {}",
-                procedure.steps[head].id,
-                r.id,
+                self.model.names.get(procedure.steps[head].id),
+                self.model.names.get(r.id),
                 minutes(ready)
             ))
             .with_secondary(
                 ready_span,
                 format!(
                     "`{}` is ready only {} after activation",
-                    r.id,
+                    self.model.names.get(r.id),
                     minutes(ready)
                 ),
             )
             .with_secondary(
                 within_span,
-                format!("`{}` is due within {}", step.id, minutes(late.within)),
+                format!(
+                    "`{}` is due within {}",
+                    self.model.names.get(step.id),
+                    minutes(late.within)
+                ),
             );
             if late.chain_len > 1 {
                 d = d.with_note(format!(
@@ -1049,7 +1078,7 @@ impl<'a> Checker<'a> {
             }
             self.push(d.with_help(format!(
                 "make `{}` ready sooner, allow more time in `within`, or use another resource",
-                r.id
+                self.model.names.get(r.id)
             )));
             return;
         }
@@ -1057,7 +1086,7 @@ impl<'a> Checker<'a> {
             Code::E0302,
             format!(
                 "step `{}` cannot finish within {}: it finishes {} after activation at the earliest",
-                step.id,
+                self.model.names.get(step.id),
                 minutes(late.within),
                 minutes(late.finish)
             ),
@@ -1079,7 +1108,7 @@ impl<'a> Checker<'a> {
                 context.steps[s].id_span,
                 format!(
                     "`{}` takes {}",
-                    procedure.steps[s].id,
+                    self.model.names.get(procedure.steps[s].id),
                     match procedure.steps[s].takes_range {
                         Some(range) => range_text(range),
                         None => minutes(u64::from(procedure.steps[s].takes_minutes)),
@@ -1094,8 +1123,8 @@ impl<'a> Checker<'a> {
         if let Some((resource, ready)) = late.waits_for {
             notes.push(format!(
                 "`{}` starts when `{}` is ready, {} after activation",
-                procedure.steps[late.head].id,
-                self.model.resources[resource].id,
+                self.model.names.get(procedure.steps[late.head].id),
+                self.model.names.get(self.model.resources[resource].id),
                 minutes(ready)
             ));
         }

@@ -3,20 +3,11 @@
 //! on groups (E0504), duplicate variants, and cycles in the actor hierarchy
 //! (E0105).
 
-use super::model::{self, Capacity, FactType};
+use super::model::{self, Capacity, FactType, Name};
 use super::{Checker, Kind, name_list};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::SourceMap;
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{self, ActorKind, AttrName, AttrValue};
-
-/// The string value of a `note` or `version` attribute.
-pub(super) fn string_of(src: &SourceMap, attr: Option<&&ast::Attribute>) -> Option<String> {
-    match attr.map(|a| &a.value) {
-        Some(AttrValue::Str(s)) => Some(s.value(src).into_owned()),
-        _ => None,
-    }
-}
 
 /// The minutes of a duration attribute; of a range, its maximum (the
 /// worst case the static schedule plans for).
@@ -40,13 +31,41 @@ pub(super) fn range_of(attr: Option<&&ast::Attribute>) -> Option<model::Range> {
     }
 }
 
-pub(super) fn label_of(src: &SourceMap, label: &Option<ast::StrLit>, id: &ast::Ident) -> String {
-    label
-        .as_ref()
-        .map_or_else(|| id.name(src).to_owned(), |l| l.value(src).into_owned())
-}
-
 impl<'a> Checker<'a> {
+    /// The name of an identifier.
+    pub(super) fn name_of(&mut self, id: &ast::Ident) -> Name {
+        let text = id.name(self.src);
+        self.model.names.intern(text)
+    }
+
+    /// The name of a string literal's value.
+    pub(super) fn string(&mut self, literal: &ast::StrLit) -> Name {
+        let text = literal.value(self.src);
+        self.model.names.intern(&text)
+    }
+
+    /// The label of a declaration: its own, or else its id.
+    pub(super) fn label_of(&mut self, label: &Option<ast::StrLit>, id: &ast::Ident) -> Name {
+        match label {
+            Some(label) => self.string(label),
+            None => self.name_of(id),
+        }
+    }
+
+    /// The text of a doc comment.
+    pub(super) fn doc_of(&mut self, doc: Option<ast::Doc>) -> Option<Name> {
+        let text = doc?.text(self.src);
+        Some(self.model.names.intern(&text))
+    }
+
+    /// The string value of a `note` or `version` attribute.
+    pub(super) fn string_of(&mut self, attr: Option<&&ast::Attribute>) -> Option<Name> {
+        match attr.map(|a| &a.value) {
+            Some(AttrValue::Str(s)) => Some(self.string(s)),
+            _ => None,
+        }
+    }
+
     pub(super) fn resolve_declarations(&mut self) {
         for i in 0..self.actors.len() {
             let actor = self.resolve_actor(self.actors[i]);
@@ -67,11 +86,11 @@ impl<'a> Checker<'a> {
                 _ => None,
             };
             self.model.handbook = Some(model::Handbook {
-                title: h.title.value(self.src).into_owned(),
-                version: string_of(self.src, attrs.get(&AttrName::Version)),
+                title: self.string(&h.title),
+                version: self.string_of(attrs.get(&AttrName::Version)),
                 owner,
-                doc: h.doc.map(|d| d.text(self.src).into_owned()),
-                note: string_of(self.src, attrs.get(&AttrName::Note)),
+                doc: self.doc_of(h.doc),
+                note: self.string_of(attrs.get(&AttrName::Note)),
                 span: h.span,
             });
         }
@@ -136,13 +155,13 @@ impl<'a> Checker<'a> {
             }
         }
         model::Actor {
-            id: a.id.name(self.src).to_owned(),
-            label: label_of(self.src, &a.label, &a.id),
+            id: self.name_of(&a.id),
+            label: self.label_of(&a.label, &a.id),
             kind,
             parent,
             members,
-            doc: a.doc.map(|d| d.text(self.src).into_owned()),
-            note: string_of(self.src, attrs.get(&AttrName::Note)),
+            doc: self.doc_of(a.doc),
+            note: self.string_of(attrs.get(&AttrName::Note)),
             span: a.span,
         }
     }
@@ -165,24 +184,24 @@ impl<'a> Checker<'a> {
         let capacity = match attrs.get(&AttrName::Capacity).map(|c| &c.value) {
             Some(AttrValue::Capacity { amount, unit }) => Some(Capacity {
                 amount: amount.value,
-                unit: unit.name(self.src).to_owned(),
+                unit: self.name_of(unit),
             }),
             _ => None,
         };
         let kind = match attrs.get(&AttrName::Kind).map(|k| &k.value) {
-            Some(AttrValue::Name(id)) => Some(id.name(self.src).to_owned()),
+            Some(AttrValue::Name(id)) => Some(self.name_of(id)),
             _ => None,
         };
         model::Resource {
-            id: r.id.name(self.src).to_owned(),
-            label: label_of(self.src, &r.label, &r.id),
+            id: self.name_of(&r.id),
+            label: self.label_of(&r.label, &r.id),
             kind,
             provider,
             capacity,
             ready_minutes: minutes_of(attrs.get(&AttrName::Ready)).unwrap_or(0),
             ready_range: range_of(attrs.get(&AttrName::Ready)),
-            doc: r.doc.map(|d| d.text(self.src).into_owned()),
-            note: string_of(self.src, attrs.get(&AttrName::Note)),
+            doc: self.doc_of(r.doc),
+            note: self.string_of(attrs.get(&AttrName::Note)),
             span: r.span,
         }
     }
@@ -199,7 +218,7 @@ impl<'a> Checker<'a> {
                 max: max.value,
             },
             ast::FactType::Enum { variants, .. } => {
-                let mut names: Vec<String> = Vec::with_capacity(variants.len());
+                let mut names: Vec<Name> = Vec::with_capacity(variants.len());
                 let mut seen: std::collections::HashMap<&str, Span> =
                     std::collections::HashMap::new();
                 for v in variants {
@@ -220,7 +239,8 @@ impl<'a> Checker<'a> {
                         );
                     } else {
                         seen.insert(v.name(self.src), v.span);
-                        names.push(v.name(self.src).to_owned());
+                        let name = self.name_of(v);
+                        names.push(name);
                         declared.push(v.name(self.src));
                         self.variant_owners.entry(v.name(self.src)).or_insert(index);
                     }
@@ -236,8 +256,8 @@ impl<'a> Checker<'a> {
         );
         self.variants.push(declared);
         model::Fact {
-            id: f.id.name(self.src).to_owned(),
-            doc: f.doc.map(|d| d.text(self.src).into_owned()),
+            id: self.name_of(&f.id),
+            doc: self.doc_of(f.doc),
             ty,
             span: f.span,
         }
@@ -268,7 +288,7 @@ impl<'a> Checker<'a> {
     fn report_actor_cycle(&mut self, cycle: &[usize], via: AttrName) {
         let names: Vec<&str> = cycle
             .iter()
-            .map(|&i| self.model.actors[i].id.as_str())
+            .map(|&i| self.model.names.get(self.model.actors[i].id))
             .collect();
         let mut chain: Vec<&str> = names.iter().copied().take(10).collect();
         if names.len() > 10 {

@@ -103,19 +103,24 @@ impl<'a> Checker<'a> {
                 }
                 (Some(capacity), Some(capacity_span)) => {
                     let unit_ok = match &req.unit {
-                        Some(unit) if !same_unit(unit.name(self.src), &capacity.unit) => {
+                        Some(unit)
+                            if !same_unit(
+                                unit.name(self.src),
+                                self.model.names.get(capacity.unit),
+                            ) =>
+                        {
                             self.push(
                                 Diagnostic::error(
                                     Code::E0402,
                                     format!(
                                         "unit `{}` does not match the capacity of `{name}`, counted in `{}`",
-                                        unit.name(self.src), capacity.unit
+                                        unit.name(self.src), self.model.names.get(capacity.unit)
                                     ),
                                     unit.span,
                                 )
-                                .with_label(format!("expected `{}`", capacity.unit))
+                                .with_label(format!("expected `{}`", self.model.names.get(capacity.unit)))
                                 .with_secondary(capacity_span, "the capacity is declared here")
-                                .with_help(format!("write `{name}({} {})`", amount.value, capacity.unit)),
+                                .with_help(format!("write `{name}({} {})`", amount.value, self.model.names.get(capacity.unit))),
                             );
                             false
                         }
@@ -125,14 +130,14 @@ impl<'a> Checker<'a> {
                         self.push(
                             Diagnostic::error(
                                 Code::E0402,
-                                format!("an amount must be at least 1: `{name}(0 {})` requires nothing", capacity.unit),
+                                format!("an amount must be at least 1: `{name}(0 {})` requires nothing", self.model.names.get(capacity.unit)),
                                 amount_span,
                             )
                             .with_label("zero is not an amount")
                             .with_secondary(capacity_span, "the capacity is declared here")
                             .with_help(format!(
                                 "require at least `{name}(1 {})`, or leave `{name}` out if the step does not need it",
-                                capacity.unit
+                                self.model.names.get(capacity.unit)
                             )),
                         );
                     } else if unit_ok && amount.value > capacity.amount {
@@ -141,7 +146,10 @@ impl<'a> Checker<'a> {
                                 Code::E0401,
                                 format!(
                                     "requirement of {} {} exceeds the capacity of `{name}` ({} {})",
-                                    amount.value, capacity.unit, capacity.amount, capacity.unit
+                                    amount.value,
+                                    self.model.names.get(capacity.unit),
+                                    capacity.amount,
+                                    self.model.names.get(capacity.unit)
                                 ),
                                 amount_span,
                             )
@@ -149,7 +157,8 @@ impl<'a> Checker<'a> {
                             .with_secondary(capacity_span, "the capacity is declared here")
                             .with_help(format!(
                                 "require at most {} {}, or raise the capacity",
-                                capacity.amount, capacity.unit
+                                capacity.amount,
+                                self.model.names.get(capacity.unit)
                             )),
                         );
                     }
@@ -159,7 +168,7 @@ impl<'a> Checker<'a> {
         Some(Requirement {
             resource,
             amount: req.amount.map(|a| a.value),
-            unit: req.unit.as_ref().map(|u| u.name(self.src).to_owned()),
+            unit: req.unit.as_ref().map(|u| self.name_of(u)),
             span: req.span,
         })
     }
@@ -219,7 +228,7 @@ impl<'a> Checker<'a> {
             let resource = reqs[first].resource;
             let total = self.total(group.iter().map(|&i| &reqs[i]));
             let r = &self.model.resources[resource];
-            let id = r.id.clone();
+            let id = self.model.names.get(r.id).to_owned();
             let times = if group.len() == 2 {
                 "twice".to_owned()
             } else {
@@ -227,7 +236,7 @@ impl<'a> Checker<'a> {
             };
             match (&r.capacity, total) {
                 (Some(capacity), Amount::Sum(sum)) if sum > u64::from(capacity.amount) => {
-                    let unit = capacity.unit.clone();
+                    let unit = self.model.names.get(capacity.unit).to_owned();
                     let available = capacity.amount;
                     let (last, earlier) = match group.split_last() {
                         Some((&last, earlier)) => (last, earlier),
@@ -265,7 +274,7 @@ impl<'a> Checker<'a> {
                     let help = match (capacity, total) {
                         (Some(capacity), Amount::Sum(sum)) => format!(
                             "write `{id}` once with the total, `{id}({sum} {})`: the amounts of a resource given twice add up",
-                            capacity.unit
+                            self.model.names.get(capacity.unit)
                         ),
                         (Some(_), Amount::Whole) => format!(
                             "write `{id}` once: without an amount it already claims the whole capacity"
@@ -326,8 +335,12 @@ impl<'a> Checker<'a> {
             if theirs > available || mine > available || theirs + mine <= available {
                 continue;
             }
-            let unit = capacity.unit.clone();
-            let id = self.model.resources[resource].id.clone();
+            let unit = self.model.names.get(capacity.unit).to_owned();
+            let id = self
+                .model
+                .names
+                .get(self.model.resources[resource].id)
+                .to_owned();
             let mut d = Diagnostic::error(
                 Code::E0401,
                 format!(
@@ -449,7 +462,9 @@ impl<'a> Checker<'a> {
             return;
         };
         let names = name_list(
-            holders.iter().map(|h| procedure.steps[h.step].id.as_str()),
+            holders
+                .iter()
+                .map(|h| self.model.names.get(procedure.steps[h.step].id)),
             6,
         );
         let last_step = &procedure.steps[last.step];
@@ -457,27 +472,30 @@ impl<'a> Checker<'a> {
             Code::W0403,
             format!(
                 "resource `{}` may be over-committed: {}, steps {names} hold {held} {} of {}",
-                r.id,
+                self.model.names.get(r.id),
                 if time == 0 {
                     "at activation".to_owned()
                 } else {
                     format!("{} after activation", minutes(time))
                 },
-                capacity.unit,
+                self.model.names.get(capacity.unit),
                 capacity.amount
             ),
             last_step.requires[last.requirement].span,
         )
-        .with_label(format!("`{}` takes its share here", last_step.id));
+        .with_label(format!(
+            "`{}` takes its share here",
+            self.model.names.get(last_step.id)
+        ));
         for h in holders.iter().rev().skip(1).take(8) {
             let step = &procedure.steps[h.step];
             d = d.with_secondary(
                 step.requires[h.requirement].span,
                 format!(
                     "`{}` holds {} {} from {} to {}",
-                    step.id,
+                    self.model.names.get(step.id),
                     h.amount,
-                    capacity.unit,
+                    self.model.names.get(capacity.unit),
                     minutes(step.timing.earliest_start),
                     minutes(step.timing.earliest_finish)
                 ),
@@ -485,7 +503,7 @@ impl<'a> Checker<'a> {
         }
         self.push(d.with_help(format!(
             "raise the capacity of `{}`, require less, or order the steps with `after`",
-            r.id
+            self.model.names.get(r.id)
         )));
     }
 
@@ -566,7 +584,7 @@ impl<'a> Checker<'a> {
                 };
                 let short = by_amount.partition_point(|&(amount, _)| amount < needed);
                 if short > 0 {
-                    let unit = capacity.unit.clone();
+                    let unit = self.model.names.get(capacity.unit).to_owned();
                     self.report_not_enough(
                         procedure,
                         context,
@@ -589,11 +607,11 @@ impl<'a> Checker<'a> {
         count: usize,
         first_lacking: &[usize],
     ) {
-        let resource = &self.model.resources[req.resource].id;
+        let resource = self.model.names.get(self.model.resources[req.resource].id);
         let trigger_names = super::name_list_of(
             first_lacking
                 .iter()
-                .map(|&t| procedure.triggers[t].id.as_str()),
+                .map(|&t| self.model.names.get(procedure.triggers[t].id)),
             count,
             6,
         );
@@ -602,21 +620,21 @@ impl<'a> Checker<'a> {
             Code::W0404,
             format!(
                 "step `{}` requires `{resource}`, which {which} {trigger_names} {} not mobilise",
-                step.id,
+                self.model.names.get(step.id),
                 if count == 1 { "does" } else { "do" }
             ),
             req.span,
         )
         .with_label(format!(
             "`{resource}` may not be there when `{}` runs",
-            step.id
+            self.model.names.get(step.id)
         ));
         for &t in first_lacking.iter().take(8) {
             d = d.with_secondary(
                 context.triggers[t].id_span,
                 format!(
                     "`{}` does not mobilise `{resource}`",
-                    procedure.triggers[t].id
+                    self.model.names.get(procedure.triggers[t].id)
                 ),
             );
         }
@@ -636,12 +654,12 @@ impl<'a> Checker<'a> {
         (needed, unit): (u64, &str),
         short: &[(u64, usize)],
     ) {
-        let resource = &self.model.resources[req.resource].id;
+        let resource = self.model.names.get(self.model.resources[req.resource].id);
         let names = name_list(
             short
                 .iter()
                 .take(6)
-                .map(|&(_, t)| procedure.triggers[t].id.as_str()),
+                .map(|&(_, t)| self.model.names.get(procedure.triggers[t].id)),
             6,
         );
         let names = if short.len() > 6 {
@@ -652,33 +670,36 @@ impl<'a> Checker<'a> {
         let message = match short {
             [(amount, _)] => format!(
                 "step `{}` requires {needed} {unit} of `{resource}`, but trigger {names} mobilises only {amount}",
-                step.id
+                self.model.names.get(step.id)
             ),
             _ => format!(
                 "step `{}` requires {needed} {unit} of `{resource}`, but triggers {names} mobilise less",
-                step.id
+                self.model.names.get(step.id)
             ),
         };
         let mut d = Diagnostic::new(Code::W0404, message, req.span).with_label(format!(
             "{needed} {unit} of `{resource}` needed when `{}` runs",
-            step.id
+            self.model.names.get(step.id)
         ));
         for &(amount, t) in short.iter().take(8) {
             d = d.with_secondary(
                 context.triggers[t].id_span,
                 format!(
                     "`{}` mobilises {amount} {unit} of `{resource}`",
-                    procedure.triggers[t].id
+                    self.model.names.get(procedure.triggers[t].id)
                 ),
             );
         }
         let whose = match short {
-            [(_, t)] => format!("of trigger `{}`", procedure.triggers[*t].id),
+            [(_, t)] => format!(
+                "of trigger `{}`",
+                self.model.names.get(procedure.triggers[*t].id)
+            ),
             _ => "of each of these triggers".to_owned(),
         };
         self.push(d.with_help(format!(
             "mobilise at least {needed} {unit} of `{resource}` in the `resources` of the procedure or {whose}, or require less in `{}`",
-            step.id
+            self.model.names.get(step.id)
         )));
     }
 }

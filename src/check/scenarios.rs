@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::model::{
     self, DEFAULT_HORIZON_MINUTES, ExpectationKind, FactType, FactValue, IncidentIdx, StepRef,
 };
-use super::resolve::{label_of, minutes_of, string_of};
+use super::resolve::minutes_of;
 use super::{Checker, Kind, Ref, duplicate, name_list};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
@@ -130,10 +130,10 @@ impl<'a> Checker<'a> {
             .filter_map(|e| self.expectation(e, &scope, paths))
             .collect();
         model::Scenario {
-            id: sc.id.name(self.src).to_owned(),
-            label: label_of(self.src, &sc.label, &sc.id),
-            doc: sc.doc.map(|d| d.text(self.src).into_owned()),
-            note: string_of(self.src, attrs.get(&AttrName::Note)),
+            id: self.name_of(&sc.id),
+            label: self.label_of(&sc.label, &sc.id),
+            doc: self.doc_of(sc.doc),
+            note: self.string_of(attrs.get(&AttrName::Note)),
             runs,
             seed,
             horizon_minutes,
@@ -187,10 +187,10 @@ impl<'a> Checker<'a> {
         }
         let set = self.assignments(attrs.get(&AttrName::Set), i.id.name(self.src));
         model::Incident {
-            id: i.id.name(self.src).to_owned(),
-            label: label_of(self.src, &i.label, &i.id),
-            doc: i.doc.map(|d| d.text(self.src).into_owned()),
-            note: string_of(self.src, attrs.get(&AttrName::Note)),
+            id: self.name_of(&i.id),
+            label: self.label_of(&i.label, &i.id),
+            doc: self.doc_of(i.doc),
+            note: self.string_of(attrs.get(&AttrName::Note)),
             at_minutes: minutes_of(attrs.get(&AttrName::At)).unwrap_or(0),
             bindings,
             set,
@@ -317,8 +317,9 @@ impl<'a> Checker<'a> {
             }
             (FactType::Duration, Value::Duration(d)) => FactValue::Duration(d.minutes),
             (FactType::Enum { variants }, Value::Name(id)) => {
-                if variants.iter().any(|v| v == id.name(self.src)) {
-                    FactValue::Variant(id.name(self.src).to_owned())
+                let name = self.model.names.find(id.name(self.src));
+                if let Some(name) = name.filter(|name| variants.contains(name)) {
+                    FactValue::Variant(name)
                 } else {
                     self.unknown_variant(id, fact);
                     return None;
@@ -332,7 +333,7 @@ impl<'a> Checker<'a> {
                     FactType::Duration => "a duration (such as `12h`)".to_owned(),
                     FactType::Enum { variants } => format!(
                         "one of its variants, {}",
-                        name_list(variants.iter().map(String::as_str), 8)
+                        name_list(variants.iter().map(|&v| self.model.names.get(v)), 8)
                     ),
                 };
                 let found = match &a.value {
@@ -437,10 +438,10 @@ impl<'a> Checker<'a> {
         let from = self.actor_ref(attrs.get(&AttrName::From)).index();
         let to = self.actor_list(attrs.get(&AttrName::To), Kind::Actor);
         model::Inject {
-            id: i.id.name(self.src).to_owned(),
-            label: label_of(self.src, &i.label, &i.id),
-            doc: i.doc.map(|d| d.text(self.src).into_owned()),
-            note: string_of(self.src, attrs.get(&AttrName::Note)),
+            id: self.name_of(&i.id),
+            label: self.label_of(&i.label, &i.id),
+            doc: self.doc_of(i.doc),
+            note: self.string_of(attrs.get(&AttrName::Note)),
             at_minutes,
             incident: incident.index(),
             set,

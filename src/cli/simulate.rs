@@ -84,7 +84,11 @@ pub(super) fn chosen<'m>(
     }
     let mut out = Vec::new();
     for name in names {
-        match model.scenarios.iter().find(|s| &s.id == name) {
+        match model
+            .scenarios
+            .iter()
+            .find(|s| model.names.get(s.id) == name)
+        {
             Some(s) => {
                 if !out
                     .iter()
@@ -94,7 +98,11 @@ pub(super) fn chosen<'m>(
                 }
             }
             None => {
-                let ids: Vec<&str> = model.scenarios.iter().map(|s| s.id.as_str()).collect();
+                let ids: Vec<&str> = model
+                    .scenarios
+                    .iter()
+                    .map(|s| model.names.get(s.id))
+                    .collect();
                 return Err(format!(
                     "the handbook has no scenario `{}`\nhelp: its scenarios are: {}",
                     printable(name),

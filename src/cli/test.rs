@@ -146,13 +146,14 @@ pub fn run(args: &TestArgs) -> u8 {
                 if sc.expectations.is_empty() {
                     continue;
                 }
-                if !args.scenario.is_empty() && !args.scenario.contains(&sc.id) {
+                let id = model.names.get(sc.id);
+                if !args.scenario.is_empty() && !args.scenario.iter().any(|s| s == id) {
                     continue;
                 }
                 if !filters.is_empty()
                     && !filters
                         .iter()
-                        .any(|f| sc.id.contains(f.as_str()) || name.contains(f.as_str()))
+                        .any(|f| id.contains(f.as_str()) || name.contains(f.as_str()))
                 {
                     continue;
                 }
@@ -165,12 +166,12 @@ pub fn run(args: &TestArgs) -> u8 {
                         continue;
                     }
                     failed += 1;
-                    found.push(unmet(sc, e, outcome.runs));
+                    found.push(unmet(id, e, outcome.runs));
                 }
                 played.push(Played {
                     line: format!(
                         "scenario {} ({}) ... {}",
-                        sc.id,
+                        id,
                         printable(&name),
                         if failed == 0 { "ok" } else { "FAILED" }
                     ),
@@ -273,11 +274,7 @@ pub fn run(args: &TestArgs) -> u8 {
 
 /// The E0705 diagnostic of an expectation not met: at the `expect` line,
 /// with what was measured and its cause.
-fn unmet(
-    sc: &crate::check::model::Scenario,
-    e: &simulate::ExpectationResult,
-    runs: u32,
-) -> Diagnostic {
+fn unmet(id: &str, e: &simulate::ExpectationResult, runs: u32) -> Diagnostic {
     let label = if runs == 1 {
         "not met".to_owned()
     } else {
@@ -287,7 +284,7 @@ fn unmet(
         Code::E0705,
         format!(
             "expectation not met in scenario `{}`: {}",
-            sc.id,
+            id,
             printable(&e.text)
         ),
         e.span,

@@ -21,8 +21,8 @@ use rand_core::SeedableRng;
 use rand_distr::{Distribution, Triangular, Uniform};
 
 use crate::check::model::{
-    ActorIdx, Condition, FactValue, IncidentIdx, Model, ProcedureIdx, Range, ResourceIdx, Scenario,
-    StepIdx, StepRef,
+    ActorIdx, Condition, FactValue, IncidentIdx, Model, Name, ProcedureIdx, Range, ResourceIdx,
+    Scenario, StepIdx, StepRef,
 };
 use crate::source::Span;
 use crate::syntax::ast::CmpOp;
@@ -288,21 +288,22 @@ pub enum Tri {
 
 /// A value while evaluating a condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Val<'a> {
+enum Val {
     Bool(bool),
     Number(u32),
-    Variant(&'a str),
+    /// Names of one table compare as their texts.
+    Variant(Name),
 }
 
-fn value_of<'a>(c: &'a Condition, facts: &[Option<&'a FactValue>]) -> Option<Val<'a>> {
+fn value_of(c: &Condition, facts: &[Option<&FactValue>]) -> Option<Val> {
     match c {
         Condition::Bool(b) => Some(Val::Bool(*b)),
         Condition::Int(n) | Condition::Duration(n) => Some(Val::Number(*n)),
-        Condition::Variant { name, .. } => Some(Val::Variant(name)),
+        Condition::Variant { name, .. } => Some(Val::Variant(*name)),
         Condition::Fact(f) => match facts.get(*f).copied().flatten()? {
             FactValue::Bool(b) => Some(Val::Bool(*b)),
             FactValue::Int(n) | FactValue::Duration(n) => Some(Val::Number(*n)),
-            FactValue::Variant(v) => Some(Val::Variant(v)),
+            FactValue::Variant(v) => Some(Val::Variant(*v)),
         },
         other => match eval(other, facts) {
             Tri::True => Some(Val::Bool(true)),
@@ -374,7 +375,7 @@ pub fn eval(c: &Condition, facts: &[Option<&FactValue>]) -> Tri {
     }
 }
 
-fn compare(op: CmpOp, a: Val<'_>, b: Val<'_>) -> Tri {
+fn compare(op: CmpOp, a: Val, b: Val) -> Tri {
     match (a, b) {
         (Val::Number(x), Val::Number(y)) => truth(match op {
             CmpOp::Eq => x == y,

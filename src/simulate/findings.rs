@@ -28,14 +28,15 @@ pub fn activation_name(p: &Prepared<'_>, run: &Run<'_>, a: u32) -> String {
     let act = &run.activations[a as usize];
     format!(
         "{} · {}",
-        p.scenario.incidents[act.incident].id, p.model.procedures[act.procedure].id
+        p.model.names.get(p.scenario.incidents[act.incident].id),
+        p.model.names.get(p.model.procedures[act.procedure].id)
     )
 }
 
 fn amount_text(model: &Model, resource: usize, amount: Option<u32>) -> String {
     match (amount, model.resources[resource].capacity.as_ref()) {
-        (Some(n), Some(c)) => format!("{n} {}", c.unit),
-        _ => model.resources[resource].id.clone(),
+        (Some(n), Some(c)) => format!("{n} {}", model.names.get(c.unit)),
+        _ => model.names.get(model.resources[resource].id).to_owned(),
     }
 }
 
@@ -46,8 +47,8 @@ fn incident_label(p: &Prepared<'_>, incident: IncidentIdx) -> (Span, String) {
         inc.span,
         format!(
             "incident `{}` of scenario `{}` occurs at {}",
-            inc.id,
-            p.scenario.id,
+            p.model.names.get(inc.id),
+            p.model.names.get(p.scenario.id),
             at(inc.at_minutes)
         ),
     )
@@ -118,7 +119,7 @@ fn range_text(r: crate::check::model::Range) -> String {
 /// cyprus · art42_7 (2 ships) until T+4d".
 pub fn claim_wait(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> Option<String> {
     let claim = &run.claims[c as usize];
-    let resource = &p.model.resources[claim.resource].id;
+    let resource = p.model.names.get(p.model.resources[claim.resource].id);
     let end = claim.granted.unwrap_or(run.horizon);
     if end <= claim.requested {
         return None;
@@ -170,7 +171,7 @@ pub fn claim_wait(p: &Prepared<'_>, run: &Run<'_>, c: u32) -> Option<String> {
             .map(|&(m, capacity, j)| {
                 format!(
                     "inject `{}` left {capacity} at {}",
-                    p.scenario.injects[j].id,
+                    p.model.names.get(p.scenario.injects[j].id),
                     at(m)
                 )
             })
@@ -207,8 +208,8 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
         if let StepState::Blocked(j) = run_s.state {
             here.push(format!(
                 "`{}` was blocked by inject `{}` at {}",
-                step.id,
-                p.scenario.injects[j].id,
+                p.model.names.get(step.id),
+                p.model.names.get(p.scenario.injects[j].id),
                 at(p.scenario.injects[j].at_minutes)
             ));
             injects.push(j);
@@ -217,11 +218,11 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
             let by: Vec<String> = run_s
                 .delayed_by
                 .iter()
-                .map(|&j| format!("`{}`", p.scenario.injects[j].id))
+                .map(|&j| format!("`{}`", p.model.names.get(p.scenario.injects[j].id)))
                 .collect();
             here.push(format!(
                 "`{}` took {} longer (delayed by inject {})",
-                step.id,
+                p.model.names.get(step.id),
                 format_readable(u64::from(run_s.delay)),
                 list(by)
             ));
@@ -232,7 +233,7 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
         {
             here.push(format!(
                 "`{}` took {} of its {}",
-                step.id,
+                p.model.names.get(step.id),
                 format_readable(u64::from(run_s.takes)),
                 range_text(range)
             ));
@@ -274,7 +275,7 @@ pub fn causes(p: &Prepared<'_>, run: &Run<'_>, a: u32, s: StepIdx) -> (Vec<Strin
                 {
                     here.push(format!(
                         "{} took {} to be ready after the grant, until {}",
-                        resource.id,
+                        p.model.names.get(resource.id),
                         format_readable(u64::from(r - g)),
                         at(r)
                     ));
@@ -316,20 +317,24 @@ pub fn findings(p: &Prepared<'_>, run: &Run<'_>) -> Vec<(Key, Diagnostic)> {
             };
             let message = format!(
                 "shortage of `{}` in scenario `{}`: {name} claimed {} at {} and waited {until}",
-                resource.id,
-                sc.id,
+                model.names.get(resource.id),
+                model.names.get(sc.id),
                 amount_text(model, claim.resource, claim.amount),
                 at(claim.requested)
             );
             let (span, label) = incident_label(p, act.incident);
             let mut d = Diagnostic::new(Code::W0702, message, claim.span)
-                .with_label(format!("{name} claims {} here", resource.id))
+                .with_label(format!(
+                    "{name} claims {} here",
+                    model.names.get(resource.id)
+                ))
                 .with_secondary(span, label)
                 .with_note(wait);
             if let Some(capacity) = &resource.capacity {
                 d = d.with_note(format!(
                     "the pool holds {} {} and is shared by every activation of the scenario",
-                    capacity.amount, capacity.unit
+                    capacity.amount,
+                    model.names.get(capacity.unit)
                 ));
             }
             d = d.with_help(
@@ -371,7 +376,8 @@ pub fn findings(p: &Prepared<'_>, run: &Run<'_>) -> Vec<(Key, Diagnostic)> {
             };
             let message = format!(
                 "deadline missed in scenario `{}`: {name} · `{}` {what}",
-                sc.id, step.id
+                model.names.get(sc.id),
+                model.names.get(step.id)
             );
             let (span, label) = incident_label(p, act.incident);
             let mut d = Diagnostic::new(
@@ -386,7 +392,11 @@ pub fn findings(p: &Prepared<'_>, run: &Run<'_>) -> Vec<(Key, Diagnostic)> {
                 let inject = &sc.injects[j];
                 d = d.with_secondary(
                     inject.span,
-                    format!("inject `{}` at {}", inject.id, at(inject.at_minutes)),
+                    format!(
+                        "inject `{}` at {}",
+                        model.names.get(inject.id),
+                        at(inject.at_minutes)
+                    ),
                 );
             }
             if chain.is_empty() {
@@ -410,11 +420,11 @@ pub fn findings(p: &Prepared<'_>, run: &Run<'_>) -> Vec<(Key, Diagnostic)> {
                             r.state == StepState::AfterBlocked
                                 && procedure.steps[*q].after.contains(&s)
                         })
-                        .map(|(q, _)| format!("`{}`", procedure.steps[q].id))
+                        .map(|(q, _)| format!("`{}`", model.names.get(procedure.steps[q].id)))
                         .collect();
                     let mut why = format!(
                         "it was blocked by inject `{}` at {}",
-                        sc.injects[j].id,
+                        model.names.get(sc.injects[j].id),
                         at(sc.injects[j].at_minutes)
                     );
                     if !after.is_empty() {
@@ -451,7 +461,8 @@ pub fn findings(p: &Prepared<'_>, run: &Run<'_>) -> Vec<(Key, Diagnostic)> {
             };
             let message = format!(
                 "step never completed in scenario `{}`: {name} · `{}`",
-                sc.id, step.id
+                model.names.get(sc.id),
+                model.names.get(step.id)
             );
             let (span, label) = incident_label(p, act.incident);
             let mut d = Diagnostic::new(Code::W0703, message, step.id_span)
@@ -460,7 +471,10 @@ pub fn findings(p: &Prepared<'_>, run: &Run<'_>) -> Vec<(Key, Diagnostic)> {
                 .with_note(why);
             if let StepState::Blocked(j) = run_s.state {
                 let inject = &sc.injects[j];
-                d = d.with_secondary(inject.span, format!("inject `{}` blocks it", inject.id));
+                d = d.with_secondary(
+                    inject.span,
+                    format!("inject `{}` blocks it", model.names.get(inject.id)),
+                );
             }
             out.push((Key::Unfinished(act.incident, act.procedure, s), d));
         }
@@ -491,12 +505,16 @@ fn nothing_activated(p: &Prepared<'_>, run: &Run<'_>, i: IncidentIdx, span: Span
         .collect();
     let message = format!(
         "incident `{}` of scenario `{}` activated no procedure",
-        inc.id, p.scenario.id
+        model.names.get(inc.id),
+        model.names.get(p.scenario.id)
     );
     let mut d = match triggers.first() {
         Some((_, t)) => Diagnostic::new(Code::W0704, message, t.id_span)
-            .with_label(format!("no trigger held for `{}`", inc.id))
-            .with_secondary(span, format!("incident `{}` occurs here", inc.id)),
+            .with_label(format!("no trigger held for `{}`", model.names.get(inc.id)))
+            .with_secondary(
+                span,
+                format!("incident `{}` occurs here", model.names.get(inc.id)),
+            ),
         None => {
             Diagnostic::new(Code::W0704, message, span).with_label("the handbook has no trigger")
         }
@@ -508,7 +526,7 @@ fn nothing_activated(p: &Prepared<'_>, run: &Run<'_>, i: IncidentIdx, span: Span
                 unset_facts(&t.condition, facts, &mut unknown);
                 let names: Vec<String> = unknown
                     .iter()
-                    .map(|&f| format!("`{}`", model.facts[f].id))
+                    .map(|&f| format!("`{}`", model.names.get(model.facts[f].id)))
                     .collect();
                 format!("unknown: {} not set", list(names))
             }
@@ -518,7 +536,11 @@ fn nothing_activated(p: &Prepared<'_>, run: &Run<'_>, i: IncidentIdx, span: Span
                 format!("false: {}", parts.join(", "))
             }
         };
-        d = d.with_note(format!("trigger `{}.{}`: {why}", proc_.id, t.id));
+        d = d.with_note(format!(
+            "trigger `{}.{}`: {why}",
+            model.names.get(proc_.id),
+            model.names.get(t.id)
+        ));
     }
     if triggers.len() > TRIGGERS_SHOWN {
         d = d.with_note(format!(
@@ -580,11 +602,13 @@ fn why_false(c: &Condition, facts: &[Option<&FactValue>], model: &Model, out: &m
             let values: Vec<String> = seen
                 .iter()
                 .filter_map(|&f| {
-                    facts
-                        .get(f)
-                        .copied()
-                        .flatten()
-                        .map(|v| format!("{} = {}", model.facts[f].id, value_text(v)))
+                    facts.get(f).copied().flatten().map(|v| {
+                        format!(
+                            "{} = {}",
+                            model.names.get(model.facts[f].id),
+                            value_text(model, v)
+                        )
+                    })
                 })
                 .collect();
             if !values.is_empty() {
@@ -617,11 +641,11 @@ fn facts_read(c: &Condition, out: &mut Vec<usize>) {
 }
 
 /// A value of `set`, as a message shows it: `true`, `3`, `1d6h`, `armed`.
-pub fn value_text(v: &FactValue) -> String {
+pub fn value_text(model: &Model, v: &FactValue) -> String {
     match v {
         FactValue::Bool(b) => b.to_string(),
         FactValue::Int(n) => n.to_string(),
         FactValue::Duration(m) => format_readable(u64::from(*m)),
-        FactValue::Variant(name) => name.clone(),
+        FactValue::Variant(name) => model.names.get(*name).to_owned(),
     }
 }

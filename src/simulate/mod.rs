@@ -330,12 +330,18 @@ fn expectation(p: &Prepared<'_>, run: &Run<'_>, kind: &ExpectationKind) -> (bool
             let procedure = &model.procedures[step.procedure];
             let name = format!(
                 "{} · {} · {}",
-                inc.id, procedure.id, procedure.steps[step.step].id
+                model.names.get(inc.id),
+                model.names.get(procedure.id),
+                model.names.get(procedure.steps[step.step].id)
             );
             let Some(a) = run.activation_of(incident, step.procedure) else {
                 return (
                     false,
-                    format!("{} was not activated for {}", procedure.id, inc.id),
+                    format!(
+                        "{} was not activated for {}",
+                        model.names.get(procedure.id),
+                        model.names.get(inc.id)
+                    ),
                 );
             };
             let act = &run.activations[a as usize];
@@ -378,7 +384,7 @@ fn expectation(p: &Prepared<'_>, run: &Run<'_>, kind: &ExpectationKind) -> (bool
             within_minutes,
         } => {
             let inc = &sc.incidents[incident];
-            let pid = &model.procedures[procedure].id;
+            let pid = model.names.get(model.procedures[procedure].id);
             let (activated, text) = match run.activation_of(incident, procedure) {
                 Some(a) => {
                     let after = run.activations[a as usize]
@@ -388,12 +394,15 @@ fn expectation(p: &Prepared<'_>, run: &Run<'_>, kind: &ExpectationKind) -> (bool
                         within_minutes.is_none_or(|w| after <= w),
                         format!(
                             "{} · {pid} was activated {} after the incident",
-                            inc.id,
+                            model.names.get(inc.id),
                             readable(after)
                         ),
                     )
                 }
-                None => (false, format!("{pid} was not activated for {}", inc.id)),
+                None => (
+                    false,
+                    format!("{pid} was not activated for {}", model.names.get(inc.id)),
+                ),
             };
             (activated != negated, text)
         }
@@ -408,8 +417,8 @@ fn expectation(p: &Prepared<'_>, run: &Run<'_>, kind: &ExpectationKind) -> (bool
                     let end = c.granted.unwrap_or(run.horizon);
                     format!(
                         "{} ran short: {} waited {}",
-                        model.resources[c.resource].id,
-                        sc.incidents[act.incident].id,
+                        model.names.get(model.resources[c.resource].id),
+                        model.names.get(sc.incidents[act.incident].id),
                         readable(end - c.requested)
                     )
                 })
@@ -434,7 +443,7 @@ fn expectation(p: &Prepared<'_>, run: &Run<'_>, kind: &ExpectationKind) -> (bool
                     let name = format!(
                         "{} · {}",
                         findings::activation_name(p, run, a as u32),
-                        step.id
+                        model.names.get(step.id)
                     );
                     match act.steps[s].complete {
                         Some(done) if done <= deadline => {}

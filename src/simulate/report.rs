@@ -224,20 +224,29 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
     let model = o.prepared.model;
     let sc = o.prepared.scenario;
     let run = &o.first;
-    let actor =
-        |incident: IncidentIdx, a: ActorIdx| model.actors[resolved(sc, incident, a)].id.clone();
+    let actor = |incident: IncidentIdx, a: ActorIdx| {
+        model
+            .names
+            .get(model.actors[resolved(sc, incident, a)].id)
+            .to_owned()
+    };
     let activations = run
         .activations
         .iter()
         .map(|act| {
             let procedure = &model.procedures[act.procedure];
             ActivationReport {
-                incident: sc.incidents[act.incident].id.clone(),
-                procedure: procedure.id.clone(),
-                trigger: act.trigger.map(|t| procedure.triggers[t].id.clone()),
+                incident: model.names.get(sc.incidents[act.incident].id).to_owned(),
+                procedure: model.names.get(procedure.id).to_owned(),
+                trigger: act
+                    .trigger
+                    .map(|t| model.names.get(procedure.triggers[t].id).to_owned()),
                 activated_by: act.activated_by.map(|s| StepLink {
-                    procedure: model.procedures[s.procedure].id.clone(),
-                    step: model.procedures[s.procedure].steps[s.step].id.clone(),
+                    procedure: model.names.get(model.procedures[s.procedure].id).to_owned(),
+                    step: model
+                        .names
+                        .get(model.procedures[s.procedure].steps[s.step].id)
+                        .to_owned(),
                 }),
                 t0_minutes: act.t0,
                 leader: act.leader.map(|l| actor(act.incident, l)),
@@ -249,9 +258,12 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
                         let claim = &run.claims[c as usize];
                         let resource = &model.resources[claim.resource];
                         ClaimReport {
-                            resource: resource.id.clone(),
+                            resource: model.names.get(resource.id).to_owned(),
                             amount: claim.amount,
-                            unit: resource.capacity.as_ref().map(|c| c.unit.clone()),
+                            unit: resource
+                                .capacity
+                                .as_ref()
+                                .map(|c| model.names.get(c.unit).to_owned()),
                             requested_minutes: claim.requested,
                             granted_minutes: claim.granted,
                             ready_minutes: claim.ready,
@@ -271,13 +283,13 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
                             None => None,
                         });
                         StepReport {
-                            id: step.id.clone(),
+                            id: model.names.get(step.id).to_owned(),
                             owner: step.owner.map(|(a, _)| actor(act.incident, a)),
                             start_minutes: s.start,
                             complete_minutes: s.complete,
                             deadline_minutes: deadline,
                             met,
-                            label: step.label.clone(),
+                            label: model.names.get(step.label).to_owned(),
                             critical: step.timing.critical,
                             decision: step.decision.is_some(),
                             blocked: matches!(
@@ -287,7 +299,7 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
                         }
                     })
                     .collect(),
-                label: procedure.label.clone(),
+                label: model.names.get(procedure.label).to_owned(),
             }
         })
         .collect();
@@ -314,9 +326,9 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
             .map(|s| {
                 let procedure = &model.procedures[s.procedure];
                 StepStatisticsReport {
-                    incident: sc.incidents[s.incident].id.clone(),
-                    procedure: procedure.id.clone(),
-                    step: procedure.steps[s.step].id.clone(),
+                    incident: model.names.get(sc.incidents[s.incident].id).to_owned(),
+                    procedure: model.names.get(procedure.id).to_owned(),
+                    step: model.names.get(procedure.steps[s.step].id).to_owned(),
                     p50_minutes: s.p50,
                     p80_minutes: s.p80,
                     p95_minutes: s.p95,
@@ -326,7 +338,7 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
             .collect(),
     });
     ScenarioReport {
-        id: sc.id.clone(),
+        id: model.names.get(sc.id).to_owned(),
         runs: o.runs,
         seed: o.seed,
         horizon_minutes: sc.horizon_minutes,
@@ -343,13 +355,13 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
             })
             .collect(),
         statistics,
-        label: sc.label.clone(),
+        label: model.names.get(sc.label).to_owned(),
         incidents: sc
             .incidents
             .iter()
             .map(|i| IncidentInfo {
-                id: i.id.clone(),
-                label: i.label.clone(),
+                id: model.names.get(i.id).to_owned(),
+                label: model.names.get(i.label).to_owned(),
                 at_minutes: i.at_minutes,
             })
             .collect(),
@@ -357,13 +369,21 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
             .injects
             .iter()
             .map(|j| InjectInfo {
-                id: j.id.clone(),
-                label: j.label.clone(),
+                id: model.names.get(j.id).to_owned(),
+                label: model.names.get(j.label).to_owned(),
                 at_minutes: j.at_minutes,
-                incident: j.incident.map(|i| sc.incidents[i].id.clone()),
-                from: j.from.map(|a| model.actors[a].id.clone()),
-                to: j.to.iter().map(|&a| model.actors[a].id.clone()).collect(),
-                note: j.note.clone(),
+                incident: j
+                    .incident
+                    .map(|i| model.names.get(sc.incidents[i].id).to_owned()),
+                from: j
+                    .from
+                    .map(|a| model.names.get(model.actors[a].id).to_owned()),
+                to: j
+                    .to
+                    .iter()
+                    .map(|&a| model.names.get(model.actors[a].id).to_owned())
+                    .collect(),
+                note: j.note.map(|n| model.names.get(n).to_owned()),
             })
             .collect(),
     }
@@ -372,8 +392,8 @@ fn scenario(o: &Outcome<'_>, sources: &SourceMap) -> ScenarioReport {
 fn amount_text(model: &Model, resource: usize, amount: Option<u32>) -> String {
     let r = &model.resources[resource];
     match (amount, &r.capacity) {
-        (Some(n), Some(c)) => format!("{} {n} {}", r.id, c.unit),
-        _ => r.id.clone(),
+        (Some(n), Some(c)) => format!("{} {n} {}", model.names.get(r.id), model.names.get(c.unit)),
+        _ => model.names.get(r.id).to_owned(),
     }
 }
 
@@ -391,7 +411,7 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
             Some(i) => resolved(sc, i, a),
             None => a,
         };
-        model.actors[a].id.clone()
+        model.names.get(model.actors[a].id).to_owned()
     };
     let owner = step.and_then(|s| s.owner).map(|(a, _)| who(a));
     let claim = || &run.claims[e.item as usize];
@@ -401,13 +421,21 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
             let mut parts: Vec<String> = inc
                 .bindings
                 .iter()
-                .map(|&(role, a)| format!("{} = {}", model.actors[role].id, model.actors[a].id))
+                .map(|&(role, a)| {
+                    format!(
+                        "{} = {}",
+                        model.names.get(model.actors[role].id),
+                        model.names.get(model.actors[a].id)
+                    )
+                })
                 .collect();
-            parts.extend(
-                inc.set
-                    .iter()
-                    .map(|(f, v)| format!("{} = {}", model.facts[*f].id, value_text(v))),
-            );
+            parts.extend(inc.set.iter().map(|(f, v)| {
+                format!(
+                    "{} = {}",
+                    model.names.get(model.facts[*f].id),
+                    value_text(model, v)
+                )
+            }));
             let detail = if parts.is_empty() {
                 "occurs".to_owned()
             } else {
@@ -420,11 +448,21 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
             let mut parts: Vec<String> = j
                 .set
                 .iter()
-                .map(|(f, v)| format!("set {} = {}", model.facts[*f].id, value_text(v)))
+                .map(|(f, v)| {
+                    format!(
+                        "set {} = {}",
+                        model.names.get(model.facts[*f].id),
+                        value_text(model, v)
+                    )
+                })
                 .collect();
             let step_name = |r: &crate::check::model::StepRef| {
                 let p = &model.procedures[r.procedure];
-                format!("{}.{}", p.id, p.steps[r.step].id)
+                format!(
+                    "{}.{}",
+                    model.names.get(p.id),
+                    model.names.get(p.steps[r.step].id)
+                )
             };
             parts.extend(
                 j.withdraw
@@ -442,24 +480,30 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
                     .map(|(r, by)| format!("delay {} by {}", step_name(r), readable(*by))),
             );
             parts.extend(j.block.iter().map(|r| format!("block {}", step_name(r))));
-            let mut detail = format!("inject {}", j.id);
+            let mut detail = format!("inject {}", model.names.get(j.id));
             if !parts.is_empty() {
                 detail.push_str(": ");
                 detail.push_str(&parts.join(", "));
             }
-            (j.from.map(|a| model.actors[a].id.clone()), detail)
+            (
+                j.from
+                    .map(|a| model.names.get(model.actors[a].id).to_owned()),
+                detail,
+            )
         }
         EventKind::Activated => {
             let detail = match act.and_then(|a| a.trigger) {
                 Some(t) => format!(
                     "activated by trigger {}",
-                    procedure.map_or("", |p| p.triggers[t].id.as_str())
+                    procedure.map_or("", |p| model.names.get(p.triggers[t].id))
                 ),
                 None => match act.and_then(|a| a.activated_by) {
                     Some(s) => format!(
                         "activated by step {}.{}",
-                        model.procedures[s.procedure].id,
-                        model.procedures[s.procedure].steps[s.step].id
+                        model.names.get(model.procedures[s.procedure].id),
+                        model
+                            .names
+                            .get(model.procedures[s.procedure].steps[s.step].id)
                     ),
                     None => "activated".to_owned(),
                 },
@@ -523,7 +567,7 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
                                 by.procedure == a.procedure && Some(by.step) == e.step
                             })
                     })
-                    .map(|b| model.procedures[b.procedure].id.as_str())
+                    .map(|b| model.names.get(model.procedures[b.procedure].id))
                     .collect();
                 if !started.is_empty() {
                     detail.push_str(&format!(", activates {}", started.join(", ")));
@@ -550,7 +594,10 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
         }
         EventKind::Blocked => (
             owner,
-            format!("blocked by inject {}", sc.injects[e.item as usize].id),
+            format!(
+                "blocked by inject {}",
+                model.names.get(sc.injects[e.item as usize].id)
+            ),
         ),
         EventKind::Delayed => {
             let j = &sc.injects[e.item as usize];
@@ -561,7 +608,11 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
                 .map_or(0, |(_, by)| *by);
             (
                 owner,
-                format!("delayed by {} (inject {})", readable(by), j.id),
+                format!(
+                    "delayed by {} (inject {})",
+                    readable(by),
+                    model.names.get(j.id)
+                ),
             )
         }
         EventKind::Withdrawn | EventKind::Restored => {
@@ -576,13 +627,17 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
             let detail = match e.resource {
                 Some((r, capacity)) => {
                     let res = &model.resources[r];
-                    let unit = res.capacity.as_ref().map_or("", |c| c.unit.as_str());
+                    let unit = res
+                        .capacity
+                        .as_ref()
+                        .map_or("", |c| model.names.get(c.unit));
                     format!(
                         "{} {verb} by inject {}: capacity now {capacity} {unit}",
-                        res.id, j.id
+                        model.names.get(res.id),
+                        model.names.get(j.id)
                     )
                 }
-                None => format!("{verb} by inject {}", j.id),
+                None => format!("{verb} by inject {}", model.names.get(j.id)),
             };
             (None, detail)
         }
@@ -597,9 +652,9 @@ fn event(model: &Model, sc: &Scenario, run: &Run<'_>, e: &Event) -> EventReport 
     EventReport {
         minute: e.minute,
         kind: e.kind.as_str().to_owned(),
-        incident: incident.map(|i| sc.incidents[i].id.clone()),
-        procedure: procedure.map(|p| p.id.clone()),
-        step: step.map(|s| s.id.clone()),
+        incident: incident.map(|i| model.names.get(sc.incidents[i].id).to_owned()),
+        procedure: procedure.map(|p| model.names.get(p.id).to_owned()),
+        step: step.map(|s| model.names.get(s.id).to_owned()),
         actor,
         detail,
     }
