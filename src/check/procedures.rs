@@ -294,14 +294,16 @@ impl<'a> Checker<'a> {
             }
         }
 
+        // Exact capacities: the model of a large handbook is kept whole.
+        let (trigger_count, step_count) = (p.triggers().count(), p.steps().count());
         let mut context = Context {
             id_span: p.id.span,
             lead,
-            triggers: Vec::new(),
-            steps: Vec::new(),
+            triggers: Vec::with_capacity(trigger_count),
+            steps: Vec::with_capacity(step_count),
         };
-        let mut triggers = Vec::new();
-        let mut steps = Vec::new();
+        let mut triggers = Vec::with_capacity(trigger_count);
+        let mut steps = Vec::with_capacity(step_count);
         // The steps indexed for "did you mean", when first needed.
         let mut step_candidates: Option<Candidates<'a>> = None;
         // For each step, the step whose `after` named it last (plus one)
