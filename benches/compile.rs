@@ -1,7 +1,7 @@
 //! Benchmarks of every stage on generated handbooks at a tenth of and at
 //! the reference size (1,000 procedures × 10 steps): parse, check, plan,
-//! emit JSON, emit DOT, and the whole `muster check` / `muster build`
-//! processes. Run with `cargo bench`; `docs/PERFORMANCE.md` has figures.
+//! emit JSON, emit DOT, serde_json reading the plan back (the yardstick of
+//! `check`), and the whole `muster check` / `muster build` processes. Run with `cargo bench`; `docs/PERFORMANCE.md` has figures.
 
 #[path = "../xtask/src/generate.rs"]
 #[allow(dead_code)]
@@ -65,6 +65,16 @@ fn built_plan(factor: f64) -> muster::plan::Plan {
 fn emit_json(bencher: divan::Bencher, factor: f64) {
     let plan = built_plan(factor);
     bencher.bench(|| muster::emit::json(&plan));
+}
+
+/// The yardstick of `check`: serde_json reading the compiled plan (its
+/// JSON, about 7 times the handbook's size) into a `Value`. The target is
+/// `parse` + `check` within 1.5 times this (`xtask perf` measures it as
+/// processes).
+#[divan::bench(args = FACTORS, sample_count = 10)]
+fn read_plan_json(bencher: divan::Bencher, factor: f64) {
+    let json = muster::emit::json(&built_plan(factor));
+    bencher.bench(|| serde_json::from_str::<serde_json::Value>(&json).map(|v| v.is_object()));
 }
 
 #[divan::bench(args = FACTORS, sample_count = 10)]
