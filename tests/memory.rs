@@ -48,9 +48,8 @@ unsafe impl GlobalAlloc for Counting {
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
             if new_size >= layout.size() {
-                let live =
-                    LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
-                        - layout.size();
+                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
                 PEAK.fetch_max(live, Ordering::Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -116,7 +115,16 @@ fn the_tree_and_the_model_stay_small_per_source_byte() {
         per_byte(peak, source),
     );
     eprintln!("{figures}");
-    assert!(per_byte(tree, source) <= TREE_MAX, "the tree grew: {figures}");
-    assert!(per_byte(model, source) <= MODEL_MAX, "the model grew: {figures}");
-    assert!(per_byte(peak, source) <= PEAK_MAX, "the peak grew: {figures}");
+    assert!(
+        per_byte(tree, source) <= TREE_MAX,
+        "the tree grew: {figures}"
+    );
+    assert!(
+        per_byte(model, source) <= MODEL_MAX,
+        "the model grew: {figures}"
+    );
+    assert!(
+        per_byte(peak, source) <= PEAK_MAX,
+        "the peak grew: {figures}"
+    );
 }
