@@ -130,3 +130,24 @@ fn the_ranged_example_is_valid_and_formatted() {
     assert_eq!(ranged, 2);
     assert!(model.resources.iter().all(|r| r.ready_range.is_some()));
 }
+
+#[test]
+fn the_warning_variant_differs_only_by_its_w0503_warnings() {
+    let plain = generate::handbook(SIZE, 42);
+    let warned = generate::handbook_with_warnings(SIZE, 42, 5);
+    // The same length and lines: one digit changed in every fifth
+    // procedure.
+    assert_eq!(plain.len(), warned.len());
+    assert_eq!(plain.lines().count(), warned.lines().count());
+    let changed = plain
+        .lines()
+        .zip(warned.lines())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(changed, SIZE.procedures / 5);
+    let mut sources = SourceMap::new();
+    let id = sources.add(SourceFile::new("generated.muster", warned.as_str()));
+    let diagnostics = muster::compile(&sources, id).diagnostics;
+    assert_eq!(diagnostics.len(), SIZE.procedures / 5, "{diagnostics:#?}");
+    assert!(diagnostics.iter().all(|d| d.code == Code::W0503));
+}

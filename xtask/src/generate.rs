@@ -180,6 +180,36 @@ pub fn handbook(size: Size, seed: u64) -> String {
     out
 }
 
+/// [`handbook`] with a W0503 warning ("comparison is always true") in
+/// every `every`-th procedure (from the first): the threshold of its
+/// trigger `t1` becomes `level >= 1` on the `fact level: 1..5`. The
+/// threshold was one digit, so the text has the same length, lines and
+/// offsets, and nothing else changes; at the reference size and `every`
+/// 5, 200 warnings.
+pub fn handbook_with_warnings(size: Size, seed: u64, every: usize) -> String {
+    let text = handbook(size, seed);
+    let mut out = String::with_capacity(text.len());
+    let mut procedure = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("  trigger t1 {") {
+            if procedure % every.max(1) == 0
+                && let Some(at) = line.find("level >= ")
+            {
+                let digit = at + "level >= ".len();
+                out.push_str(&line[..digit]);
+                out.push('1');
+                out.push_str(&line[digit + 1..]);
+            } else {
+                out.push_str(line);
+            }
+            procedure += 1;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// How the facts of one generated incident are set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pattern {

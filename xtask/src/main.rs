@@ -1,8 +1,10 @@
 //! Development tasks: `cargo run -p xtask --release -- <task>`.
 //!
-//! - `gen [--procedures N] [--steps M] [--incidents I] [--seed S] -o FILE`:
-//!   write a large valid handbook (default: the reference size, 1,000 × 10),
-//!   with `--incidents` a scenario of I incidents for `muster simulate`.
+//! - `gen [--procedures N] [--steps M] [--incidents I] [--seed S]
+//!   [--warn-every W] -o FILE`: write a large valid handbook (default: the
+//!   reference size, 1,000 × 10), with `--incidents` a scenario of I
+//!   incidents for `muster simulate`, with `--warn-every` a W0503 warning
+//!   in every W-th procedure.
 //! - `read-json FILE`: read a JSON file into a `serde_json::Value`, the
 //!   baseline of the side-by-side run.
 //! - `perf [--runs K] [--out DIR]`: the side-by-side performance run of
@@ -38,7 +40,11 @@ fn main() -> ExitCode {
             };
             let seed = number("--seed", 42)? as u64;
             let out = flag(&args, "-o").ok_or("gen needs -o FILE")?;
-            let mut text = generate::handbook(size, seed);
+            // `--warn-every N`: a W0503 warning in every N-th procedure.
+            let mut text = match number("--warn-every", 0)? {
+                0 => generate::handbook(size, seed),
+                every => generate::handbook_with_warnings(size, seed, every),
+            };
             let incidents = number("--incidents", 0)?;
             if incidents > 0 {
                 text.push_str(&generate::scenario(incidents, seed));

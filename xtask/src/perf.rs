@@ -160,6 +160,8 @@ pub fn run(runs: usize, out: &Path) -> Result<(), String> {
     let peak_ranged = peak_kib(&muster, &["simulate", &ranged_str]);
     let peak_many = peak_kib(&muster, &["simulate", &ranged_str, "--runs", &many]);
 
+    let warnings = warnings_row(&muster, out, runs)?;
+
     let terraform = if Command::new("terraform")
         .arg("version")
         .stdout(Stdio::null())
@@ -268,6 +270,7 @@ pub fn run(runs: usize, out: &Path) -> Result<(), String> {
         ratio(simulate_ranged, check_ranged),
         verdict(simulate_ranged < Duration::from_secs(1))
     );
+    println!("{warnings}");
     match (peak_ranged, peak_many) {
         (Some(a), Some(b)) => {
             let r = b as f64 / a as f64;
@@ -283,4 +286,48 @@ pub fn run(runs: usize, out: &Path) -> Result<(), String> {
         ),
     }
     Ok(())
+}
+
+/// The row of `check` with 200 warnings vs without: the reference
+/// handbook with a W0503 warning in every fifth procedure, and without,
+/// `muster check` with its human report, `2 × runs` pairs measured in
+/// turn (so that the load of a shared machine falls on both alike).
+fn warnings_row(muster: &Path, out: &Path, runs: usize) -> Result<String, String> {
+    const WARNINGS: usize = 200;
+    let every = Size::REFERENCE.procedures / WARNINGS;
+    let (plain, warned) = (out.join("reference.muster"), out.join("warnings.muster"));
+    for (path, text) in [
+        (&plain, generate::handbook(Size::REFERENCE, 42)),
+        (
+            &warned,
+            generate::handbook_with_warnings(Size::REFERENCE, 42, every),
+        ),
+    ] {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let check = |file: &Path| {
+        let mut c = Command::new(muster);
+        c.arg("check").arg(file);
+        c
+    };
+    run_quietly(&mut check(&plain))?;
+    run_quietly(&mut check(&warned))?;
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..2 * runs.max(1) {
+        for (file, times) in [(&warned, &mut with), (&plain, &mut without)] {
+            let start = Instant::now();
+            run_quietly(&mut check(file))?;
+            times.push(start.elapsed());
+        }
+    }
+    with.sort();
+    without.sort();
+    let (with, without) = (with[with.len() / 2], without[without.len() / 2]);
+    let r = with.as_secs_f64() / without.as_secs_f64();
+    Ok(format!(
+        "| `muster check` with {WARNINGS} warnings (W0503) vs without, 1,000 × 10, in turn | {} vs {} | {r:.2}× | ≤ 1.1× | {} |",
+        ms(with),
+        ms(without),
+        verdict(r <= 1.1)
+    ))
 }
