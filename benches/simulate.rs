@@ -20,12 +20,16 @@
 #[path = "../xtask/src/generate.rs"]
 #[allow(dead_code)]
 mod generate;
+#[path = "common/paired.rs"]
+mod paired;
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use paired::{paired, verdict};
 
 use muster::check::Model;
 use muster::simulate::{self, Options};
@@ -201,28 +205,6 @@ mod ranged {
     }
 }
 
-/// Median wall-clock times of `a` and `b`, `samples` each, taken in turn
-/// after one warm-up of each.
-fn paired(samples: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (Duration, Duration) {
-    a();
-    b();
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    for _ in 0..samples {
-        let start = Instant::now();
-        a();
-        ta.push(start.elapsed());
-        let start = Instant::now();
-        b();
-        tb.push(start.elapsed());
-    }
-    (median(ta), median(tb))
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
     if ms >= 100.0 {
@@ -230,10 +212,6 @@ fn ms(d: Duration) -> String {
     } else {
         format!("{ms:.1} ms")
     }
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok { "✅ met" } else { "❌ missed" }
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {

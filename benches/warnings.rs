@@ -11,12 +11,16 @@
 #[path = "../xtask/src/generate.rs"]
 #[allow(dead_code)]
 mod generate;
+#[path = "common/paired.rs"]
+mod paired;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use paired::{paired, verdict};
 
 use generate::Size;
 use muster::diagnostic::{Code, Diagnostic, HumanOptions};
@@ -115,34 +119,8 @@ fn report_of_the_warnings(bencher: divan::Bencher) {
     bencher.bench(|| report(h, &h.diagnostics));
 }
 
-/// Median wall-clock times of `a` and `b`, `samples` each, taken in turn
-/// after one warm-up of each.
-fn paired(samples: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (Duration, Duration) {
-    a();
-    b();
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    for _ in 0..samples {
-        let start = Instant::now();
-        a();
-        ta.push(start.elapsed());
-        let start = Instant::now();
-        b();
-        tb.push(start.elapsed());
-    }
-    (median(ta), median(tb))
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok { "✅ met" } else { "❌ missed" }
 }
 
 /// `text` in a file of the bench's temporary directory.
