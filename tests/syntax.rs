@@ -80,6 +80,8 @@ fn every_example_parses_without_findings_and_spans_nest() {
                     };
                     for attr in attrs {
                         assert_within(p.span, attr.span, text.len(), "attribute");
+                        // The tree keeps no span of the name: it is derived.
+                        assert_eq!(&text[attr.name_span().range()], attr.name.as_str());
                         if let AttrValue::Condition(expr) = &attr.value {
                             assert_within(attr.span, expr.span(), text.len(), "condition");
                             check_expr_spans(expr, text.len());
