@@ -31,7 +31,7 @@ fn parsed(text: &str) -> (SourceMap, ast::File) {
 /// Times the checker on `text`.
 fn bench_check(bencher: divan::Bencher, text: &str) {
     let (sources, file) = parsed(text);
-    bencher.bench(|| muster::check::check(&sources, &[&file], true));
+    bencher.bench(|| muster::check::check(&sources, vec![std::borrow::Cow::Borrowed(&file)], true));
 }
 
 /// The prelude every handbook shares: a lead, a resource and a fact.

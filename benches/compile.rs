@@ -45,7 +45,7 @@ fn check(bencher: divan::Bencher, factor: f64) {
     let (sources, id) = sources(factor);
     let parsed = muster::parse_source(&sources, id);
     let ast = parsed.ast.expect("the generated handbook parses");
-    bencher.bench(|| muster::check::check(&sources, &[&ast], true));
+    bencher.bench(|| muster::check::check(&sources, vec![std::borrow::Cow::Borrowed(&ast)], true));
 }
 
 #[divan::bench(args = FACTORS, sample_count = 10)]

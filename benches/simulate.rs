@@ -106,7 +106,7 @@ fn ranged() -> &'static Compiled {
 }
 
 fn check(c: &Compiled) -> muster::check::Checked {
-    muster::check::check(&c.sources, &[&c.ast], true)
+    muster::check::check(&c.sources, vec![std::borrow::Cow::Borrowed(&c.ast)], true)
 }
 
 fn play(c: &Compiled, runs: Option<u32>) -> simulate::Outcome<'_> {

@@ -113,8 +113,8 @@ pub fn compile(sources: &SourceMap, entry: FileId) -> Compilation {
     let mut model = None;
     // A file with a syntax or literal error is not checked further: its
     // meaning is uncertain, and findings about it would be guesses.
-    if let (Some(ast), true) = (&parsed.ast, checkable) {
-        let checked = check::check(sources, &[ast], true);
+    if let (Some(ast), true) = (parsed.ast, checkable) {
+        let checked = check::check(sources, vec![std::borrow::Cow::Owned(ast)], true);
         diagnostics.extend(checked.diagnostics);
         // An unknown fixed word is an error, so there is no model.
         model = checked

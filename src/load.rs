@@ -9,7 +9,8 @@
 //! unreadable is E0004; a cycle is E0005, found per compilation by an
 //! iterative depth-first walk that also gives the output order of the files.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -105,6 +106,9 @@ struct Loaded {
     /// Each `use` in source order: its target, or the diagnostic that
     /// refuses it.
     uses: Vec<Result<(FileId, Span), Diagnostic>>,
+    /// Whether [`Session::compile_releasing`] took the file's tree (which
+    /// parsed and was checkable): a later compilation parses it again.
+    released: bool,
 }
 
 /// `path` with `.` and `..` taken away lexically.
@@ -317,7 +321,8 @@ impl Session {
         }
     }
 
-    /// The tree of a loaded file that parsed.
+    /// The tree of a loaded file that parsed (and that no
+    /// [`Session::compile_releasing`] took).
     pub fn ast(&self, id: FileId) -> Option<&crate::syntax::ast::File> {
         self.files
             .get(id.0 as usize)
@@ -344,6 +349,7 @@ impl Session {
             parsed: None,
             encoding: None,
             uses: Vec::new(),
+            released: false,
         });
         let span = Span::new(id, 0, 0);
         let outside =
@@ -392,6 +398,7 @@ impl Session {
             parsed,
             encoding,
             uses: Vec::new(),
+            released: false,
         });
         id
     }
@@ -568,8 +575,8 @@ impl Session {
     }
 
     /// Compiles the handbook that starts at `entry` into an [`Output`].
-    fn output(self, entry: FileId) -> Output {
-        let compilation = self.compile(entry);
+    fn output(mut self, entry: FileId) -> Output {
+        let compilation = self.compile_releasing(entry);
         let mut diagnostics = self.parse_diagnostics(&compilation.files);
         diagnostics.extend(compilation.diagnostics);
         crate::diagnostic::sort(&mut diagnostics);
@@ -602,7 +609,80 @@ impl Session {
 
     /// Compiles the handbook that starts at `entry`: orders its files,
     /// reports `use` problems and cycles, and checks the files that parsed.
+    /// The trees stay in the session (see [`Session::ast`]).
     pub fn compile(&self, entry: FileId) -> Compilation {
+        let (order, diagnostics, complete) = self.order(entry);
+        let trees = order
+            .iter()
+            .filter(|&&id| self.checkable(id))
+            .filter_map(|&id| self.tree(id))
+            .collect();
+        self.finish(order, diagnostics, complete, trees)
+    }
+
+    /// Like [`Session::compile`], but hands the checker the trees of the
+    /// files that no loaded file uses (the entry, as a rule), which it
+    /// frees as it checks them: the tree and the model of a large handbook
+    /// are then not both kept whole. The command line compiles this way;
+    /// a compilation that needs such a file again parses it again.
+    pub fn compile_releasing(&mut self, entry: FileId) -> Compilation {
+        let (order, diagnostics, complete) = self.order(entry);
+        let used: HashSet<FileId> = self
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.uses
+                    .iter()
+                    .filter_map(|u| u.as_ref().ok().map(|&(t, _)| t))
+            })
+            .collect();
+        let mut taken: HashMap<FileId, crate::syntax::ast::File> = HashMap::new();
+        for &id in &order {
+            if used.contains(&id) || !self.checkable(id) {
+                continue;
+            }
+            let Some(loaded) = self.files.get_mut(id.0 as usize) else {
+                continue;
+            };
+            if let Some(ast) = loaded.parsed.as_mut().and_then(|p| p.ast.take()) {
+                loaded.released = true;
+                taken.insert(id, ast);
+            }
+        }
+        let trees = order
+            .iter()
+            .filter(|&&id| self.checkable(id))
+            .filter_map(|&id| match taken.remove(&id) {
+                Some(ast) => Some(Cow::Owned(ast)),
+                None => self.tree(id),
+            })
+            .collect();
+        self.finish(order, diagnostics, complete, trees)
+    }
+
+    /// Whether a loaded file is checked: it parsed, and every error in it
+    /// leaves its meaning certain (see [`Parsed::checkable`]).
+    fn checkable(&self, id: FileId) -> bool {
+        self.files
+            .get(id.0 as usize)
+            .is_some_and(|f| f.released || f.parsed.as_ref().is_some_and(Parsed::checkable))
+    }
+
+    /// The tree of a checkable file: the session's, or parsed again where
+    /// a releasing compilation took it.
+    fn tree(&self, id: FileId) -> Option<Cow<'_, crate::syntax::ast::File>> {
+        let loaded = self.files.get(id.0 as usize)?;
+        if loaded.released {
+            crate::parse_source(&self.sources, id).ast.map(Cow::Owned)
+        } else {
+            loaded.parsed.as_ref()?.ast.as_ref().map(Cow::Borrowed)
+        }
+    }
+
+    /// The files of the handbook that starts at `entry`, in output order;
+    /// the `use` problems and cycles among them; whether every file could
+    /// be read.
+    fn order(&self, entry: FileId) -> (Vec<FileId>, Vec<Diagnostic>, bool) {
         let mut diagnostics = Vec::new();
         let mut order: Vec<FileId> = Vec::new();
         let mut state: HashMap<FileId, u8> = HashMap::new(); // 1: on the walk, 2: done
@@ -656,17 +736,21 @@ impl Session {
             }
         }
 
-        let parsed: Vec<&Parsed> = order
-            .iter()
-            .filter_map(|&id| self.files[id.0 as usize].parsed.as_ref())
-            .filter(|p| p.checkable())
-            .collect();
-        if parsed.len() < order.len() {
+        (order, diagnostics, complete)
+    }
+
+    /// Checks the `trees` of the files `order` and gathers the findings.
+    fn finish(
+        &self,
+        order: Vec<FileId>,
+        mut diagnostics: Vec<Diagnostic>,
+        mut complete: bool,
+        trees: Vec<Cow<'_, crate::syntax::ast::File>>,
+    ) -> Compilation {
+        if trees.len() < order.len() {
             complete = false;
         }
-        let asts: Vec<&crate::syntax::ast::File> =
-            parsed.iter().filter_map(|p| p.ast.as_ref()).collect();
-        let checked = crate::check::check(&self.sources, &asts, complete);
+        let checked = crate::check::check(&self.sources, trees, complete);
         diagnostics.extend(checked.diagnostics);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error)
             || self

@@ -15,6 +15,7 @@ mod resources;
 mod scenarios;
 pub mod schedule;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -37,7 +38,38 @@ pub struct Checked {
 /// `complete` is false when a file of the compilation could not be parsed:
 /// names it declares are unknown, so "undefined" and "never used" are not
 /// reported.
-pub fn check(sources: &SourceMap, files: &[&ast::File], complete: bool) -> Checked {
+///
+/// A tree given owned is consumed as it is checked: the body of each
+/// procedure (its attributes, triggers and steps, most of a handbook's
+/// tree) is freed as soon as its model is built, so that the tree and the
+/// model of a large handbook are not both kept whole. A borrowed tree is
+/// left as it is (an editor keeps it for navigation); the diagnostics and
+/// the model are the same either way.
+pub fn check(sources: &SourceMap, files: Vec<Cow<'_, ast::File>>, complete: bool) -> Checked {
+    let mut files = files;
+    // The bodies of the owned trees' procedures, in declaration order
+    // (`None` for a procedure of a borrowed tree, whose body stays there).
+    let mut bodies: Vec<Option<Vec<ast::ProcedureItem>>> = Vec::new();
+    for file in &mut files {
+        match file {
+            Cow::Owned(file) => {
+                for decl in &mut file.declarations {
+                    if let ast::Declaration::Procedure(p) = decl {
+                        bodies.push(Some(std::mem::take(&mut p.items)));
+                    }
+                }
+            }
+            Cow::Borrowed(file) => {
+                let count = file
+                    .declarations
+                    .iter()
+                    .filter(|d| matches!(d, ast::Declaration::Procedure(_)))
+                    .count();
+                bodies.extend(std::iter::repeat_with(|| None).take(count));
+            }
+        }
+    }
+    let trees: Vec<&ast::File> = files.iter().map(|f| &**f).collect();
     let mut checker = Checker {
         complete,
         src: sources,
@@ -60,9 +92,11 @@ pub fn check(sources: &SourceMap, files: &[&ast::File], complete: bool) -> Check
         variant_sets: Default::default(),
         variant_owners: Default::default(),
         variant_candidates: Default::default(),
+        bodies: Default::default(),
+        activated_by: Default::default(),
         model: Default::default(),
     };
-    checker.collect(files);
+    checker.collect(&trees, bodies);
     checker.resolve_declarations();
     checker.check_procedures();
     checker.check_scenarios();
@@ -194,6 +228,13 @@ struct Checker<'a> {
     /// The variants of an enumeration indexed for "did you mean", per fact,
     /// when first needed.
     variant_candidates: std::collections::BTreeMap<usize, Candidates<'a>>,
+    /// The body of each procedure of an owned tree, indexed like
+    /// `procedures` (whose entry is then the procedure without its items);
+    /// taken and freed when the procedure is resolved.
+    bodies: Vec<Option<Vec<ast::ProcedureItem>>>,
+    /// For each procedure, the first step that activates it, with where
+    /// the `activates` entry is written: (procedure, step, span).
+    activated_by: Vec<Option<(usize, usize, Span)>>,
     model: Model,
 }
 
@@ -203,7 +244,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Registers every top-level declaration; reports duplicates (E0101).
-    fn collect(&mut self, files: &[&'a ast::File]) {
+    fn collect(
+        &mut self,
+        files: &[&'a ast::File],
+        mut bodies: Vec<Option<Vec<ast::ProcedureItem>>>,
+    ) {
+        // The bodies of owned procedures refused as duplicates: what they
+        // reference is marked used below, then they are freed.
+        let mut refused_bodies: Vec<Vec<ast::ProcedureItem>> = Vec::new();
+        let mut next_body = 0;
         for file in files {
             for decl in &file.declarations {
                 match decl {
@@ -260,8 +309,13 @@ impl<'a> Checker<'a> {
                         }
                     }
                     ast::Declaration::Procedure(p) => {
+                        let body = bodies.get_mut(next_body).and_then(Option::take);
+                        next_body += 1;
                         if self.declare(&p.id, Kind::Procedure, self.procedures.len()) {
                             self.procedures.push(p);
+                            self.bodies.push(body);
+                        } else if let Some(body) = body {
+                            refused_bodies.push(body);
                         } else {
                             for item in &p.items {
                                 match item {
@@ -283,6 +337,14 @@ impl<'a> Checker<'a> {
         for attrs in std::mem::take(&mut self.refused) {
             self.mark_references(attrs);
         }
+        for body in &refused_bodies {
+            self.mark_references(body.iter().flat_map(|item| match item {
+                ast::ProcedureItem::Attribute(a) => std::slice::from_ref(a),
+                ast::ProcedureItem::Trigger(t) => &t.attrs[..],
+                ast::ProcedureItem::Step(s) => &s.attrs[..],
+            }));
+        }
+        self.activated_by = vec![None; self.procedures.len()];
     }
 
     /// Adds a top-level name; false (and E0101) when it is taken.

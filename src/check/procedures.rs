@@ -12,17 +12,23 @@ use super::{
     Checker, Kind, Ref, Symbol, duplicate, minutes, name_list, name_list_of, undefined, wrong_kind,
 };
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::Span;
+use crate::source::{Span, Text};
 use crate::suggest::Candidates;
 use crate::syntax::ast::{self, ActorKind, AttrName, AttrValue, Ident};
 
 /// What the rules of one procedure need beyond the model.
 #[derive(Debug)]
-pub(super) struct Context<'a> {
+pub(super) struct Context {
     pub id_span: Span,
     pub lead: Ref,
+    /// Whether the procedure itself has a `resources` attribute.
+    pub own_resources: bool,
     pub triggers: Vec<TriggerContext>,
-    pub steps: Vec<StepContext<'a>>,
+    pub steps: Vec<StepContext>,
+    /// Where each resolved `after` entry of the steps is written, step
+    /// after step: the entries of step `s` start at its
+    /// [`StepContext::after_from`], one per entry of the model's `after`.
+    pub after_spans: Vec<Span>,
 }
 
 #[derive(Debug)]
@@ -36,23 +42,54 @@ pub(super) struct TriggerContext {
 }
 
 #[derive(Debug)]
-pub(super) struct StepContext<'a> {
+pub(super) struct StepContext {
     pub id_span: Span,
     pub owner: Ref,
     pub decision_span: Option<Span>,
     pub within_span: Option<Span>,
-    /// The `after` entries as written, for the spans of E0301: borrowed,
-    /// so that a dense `after` graph costs the checker no copy of it.
-    pub after: &'a [Ident],
+    /// Where this step's entries start in [`Context::after_spans`].
+    pub after_from: u32,
+}
+
+impl Context {
+    /// Where step `to` names step `from` in its `after`.
+    fn after_span(&self, procedure: &model::Procedure, from: usize, to: usize) -> Option<Span> {
+        let k = procedure
+            .steps
+            .get(to)?
+            .after
+            .iter()
+            .position(|&a| a == from)?;
+        let start = self.steps.get(to)?.after_from as usize;
+        self.after_spans.get(start + k).copied()
+    }
 }
 
 impl<'a> Checker<'a> {
     pub(super) fn check_procedures(&mut self) {
         // Every procedure is resolved before any is checked: `activates`
         // may name a later one.
-        let resolved: Vec<(model::Procedure, Context<'a>)> = (0..self.procedures.len())
-            .map(|i| self.resolve_procedure(self.procedures[i]))
-            .collect();
+        let mut resolved: Vec<(model::Procedure, Context)> =
+            Vec::with_capacity(self.procedures.len());
+        for i in 0..self.procedures.len() {
+            let shell = self.procedures[i];
+            // A body taken from an owned tree is put back into its
+            // procedure to be resolved, and freed as soon as it is.
+            let owned = self
+                .bodies
+                .get_mut(i)
+                .and_then(Option::take)
+                .map(|items| ast::Procedure {
+                    doc: shell.doc,
+                    id: shell.id,
+                    label: shell.label,
+                    items,
+                    span: shell.span,
+                });
+            let procedure = owned.as_ref().unwrap_or(shell);
+            let one = self.resolve_procedure(i, procedure, &resolved);
+            resolved.push(one);
+        }
         self.check_activation(&resolved);
         // The rules read actors and resources of the model, never other
         // procedures, so each is checked before it joins the model.
@@ -70,23 +107,9 @@ impl<'a> Checker<'a> {
     /// step `activates` is W0602; one that a step `activates` starts with
     /// its own `lead` and `resources` (escalation is a triggering condition
     /// too), else E0204 and E0202 at the procedure.
-    fn check_activation(&mut self, resolved: &[(model::Procedure, Context<'a>)]) {
-        // For each procedure, the first step that activates it, with where
-        // the `activates` entry is written.
-        let mut activated_by: Vec<Option<(usize, usize, Span)>> = vec![None; resolved.len()];
-        for (p, (procedure, _)) in resolved.iter().enumerate() {
-            for (s, step) in procedure.steps.iter().enumerate() {
-                for &target in &step.activates {
-                    if activated_by.get(target).is_some_and(Option::is_none) {
-                        let span = self.activates_span(p, step.span, target);
-                        activated_by[target] = Some((p, s, span));
-                    }
-                }
-            }
-        }
+    fn check_activation(&mut self, resolved: &[(model::Procedure, Context)]) {
         for (p, (procedure, context)) in resolved.iter().enumerate() {
-            let ast = self.procedures[p];
-            match activated_by[p] {
+            match self.activated_by.get(p).copied().flatten() {
                 None if procedure.triggers.is_empty() => self.push(
                     Diagnostic::new(
                         Code::W0602,
@@ -148,7 +171,7 @@ impl<'a> Checker<'a> {
                             )),
                         );
                     }
-                    if ast.attr(AttrName::Resources).is_none() {
+                    if !context.own_resources {
                         self.push(
                             Diagnostic::error(
                                 Code::E0202,
@@ -171,19 +194,24 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Where step `step_span` of procedure `p` names `target` in its
-    /// `activates`.
-    fn activates_span(&self, p: usize, step_span: Span, target: usize) -> Span {
-        let name = self.procedures.get(target).map(|t| t.id.name(self.src));
-        self.procedures[p]
-            .steps()
-            .find(|s| s.span == step_span)
-            .and_then(|s| s.attr(AttrName::Activates))
-            .and_then(|a| match &a.value {
-                AttrValue::Names(ids) => ids.iter().find(|id| Some(id.name(self.src)) == name),
-                _ => None,
-            })
-            .map_or(step_span, |id| id.span)
+    /// Notes step `s` of procedure `p` as the activation of each procedure
+    /// in its `activates` that no earlier step activates, with where the
+    /// entry is written.
+    fn note_activations(&mut self, p: usize, s: usize, step: &ast::Step, targets: &[usize]) {
+        let ids = match step.attr(AttrName::Activates).map(|a| &a.value) {
+            Some(AttrValue::Names(ids)) => &ids[..],
+            _ => &[],
+        };
+        for &target in targets {
+            if self.activated_by.get(target).is_some_and(Option::is_none) {
+                let name = self.procedures.get(target).map(|t| t.id.name(self.src));
+                let span = ids
+                    .iter()
+                    .find(|id| Some(id.name(self.src)) == name)
+                    .map_or(step.span, |id| id.span);
+                self.activated_by[target] = Some((p, s, span));
+            }
+        }
     }
 
     pub(super) fn actor_ref(&mut self, attr: Option<&&ast::Attribute>) -> Ref {
@@ -238,7 +266,13 @@ impl<'a> Checker<'a> {
         (out, broken, written)
     }
 
-    fn resolve_procedure(&mut self, p: &'a ast::Procedure) -> (model::Procedure, Context<'a>) {
+    /// Resolves procedure `index`, `p`, after the procedures `done`.
+    fn resolve_procedure(
+        &mut self,
+        index: usize,
+        p: &ast::Procedure,
+        done: &[(model::Procedure, Context)],
+    ) -> (model::Procedure, Context) {
         let attrs = self.unique_attrs(p.attrs());
         let lead = self.actor_ref(attrs.get(&AttrName::Lead));
         let support = self.actor_list(attrs.get(&AttrName::Support), Kind::Actor);
@@ -252,7 +286,7 @@ impl<'a> Checker<'a> {
         // The procedure's own namespace.
         let mut local: HashMap<&str, Symbol> = HashMap::new();
         let (mut n_triggers, mut n_steps) = (0, 0);
-        let mut members: Vec<ProcedureMember<'a>> = Vec::new();
+        let mut members: Vec<ProcedureMember> = Vec::new();
         // The names of the steps, in index order.
         let mut step_names: Vec<&'a str> = Vec::new();
         for item in &p.items {
@@ -296,11 +330,20 @@ impl<'a> Checker<'a> {
 
         // Exact capacities: the model of a large handbook is kept whole.
         let (trigger_count, step_count) = (p.triggers().count(), p.steps().count());
+        let after_count = p
+            .steps()
+            .filter_map(|s| match s.attr(AttrName::After).map(|a| &a.value) {
+                Some(AttrValue::Names(ids)) => Some(ids.len()),
+                _ => None,
+            })
+            .sum();
         let mut context = Context {
             id_span: p.id.span,
             lead,
+            own_resources: p.attr(AttrName::Resources).is_some(),
             triggers: Vec::with_capacity(trigger_count),
             steps: Vec::with_capacity(step_count),
+            after_spans: Vec::with_capacity(after_count),
         };
         let mut triggers = Vec::with_capacity(trigger_count);
         let mut steps = Vec::with_capacity(step_count);
@@ -379,11 +422,10 @@ impl<'a> Checker<'a> {
                         From::Step
                     };
                     let mut after = Vec::new();
-                    let mut after_ids: &'a [Ident] = &[];
+                    let after_from = context.after_spans.len();
                     if let Some(AttrValue::Names(ids)) =
                         attrs.get(&AttrName::After).map(|a| &a.value)
                     {
-                        after_ids = ids;
                         after.reserve_exact(ids.len());
                         let stamp = steps.len() + 1;
                         for (k, id) in ids.iter().enumerate() {
@@ -393,6 +435,9 @@ impl<'a> Checker<'a> {
                                 candidates: &mut step_candidates,
                                 procedure: p.id.name(self.src),
                                 asking: s.id.name(self.src),
+                                index,
+                                current: p,
+                                done,
                             };
                             let Some(index) = self.resolve_step(id, lookup) else {
                                 continue;
@@ -411,8 +456,12 @@ impl<'a> Checker<'a> {
                                 Some(seen) => {
                                     *seen = (stamp, k);
                                     after.push(index);
+                                    context.after_spans.push(id.span);
                                 }
-                                None => after.push(index),
+                                None => {
+                                    after.push(index);
+                                    context.after_spans.push(id.span);
+                                }
                             }
                         }
                     }
@@ -423,6 +472,7 @@ impl<'a> Checker<'a> {
                     let notify = self.actor_list(attrs.get(&AttrName::Notify), Kind::Actor);
                     let activates =
                         self.actor_list(attrs.get(&AttrName::Activates), Kind::Procedure);
+                    self.note_activations(index, steps.len(), s, &activates);
                     let decision = match attrs.get(&AttrName::Decision).map(|a| &a.value) {
                         Some(AttrValue::Decision(rule, _)) => Some(*rule),
                         _ => None,
@@ -432,7 +482,7 @@ impl<'a> Checker<'a> {
                         owner,
                         decision_span: attrs.get(&AttrName::Decision).map(|a| a.span),
                         within_span: attrs.get(&AttrName::Within).map(|a| a.span),
-                        after: after_ids,
+                        after_from: u32::try_from(after_from).unwrap_or(u32::MAX),
                     });
                     steps.push(model::Step {
                         id: self.name_of(&s.id),
@@ -481,6 +531,9 @@ impl<'a> Checker<'a> {
             candidates,
             procedure,
             asking,
+            index,
+            current,
+            done,
         } = lookup;
         match local.get(id.name(self.src)).copied() {
             Some(symbol) if symbol.kind == Kind::Step => Some(symbol.index),
@@ -504,7 +557,8 @@ impl<'a> Checker<'a> {
                     .get_or_insert_with(|| Candidates::new(names.iter().copied()))
                     .closest(id.name(self.src), Some(asking));
                 let mut d = undefined(self.src, id, Kind::Step, best, Some(help));
-                let elsewhere = self.step_home(id.name(self.src), procedure);
+                let elsewhere =
+                    self.step_home(id.name(self.src), procedure, (index, current), done);
                 if let Some(other) = elsewhere {
                     d = d.with_note(format!(
                         "`{}` is a step of procedure `{}`; `after` only orders steps of the same procedure (use `activates` to start another procedure)",
@@ -523,16 +577,39 @@ impl<'a> Checker<'a> {
     }
 
     /// The first procedure other than `procedure` with a step called
-    /// `step`, from an index of every procedure's steps built once.
-    fn step_home(&mut self, step: &str, procedure: &str) -> Option<usize> {
-        let procedures = &self.procedures;
+    /// `step`, from an index of every procedure's steps built once: the
+    /// procedures `done` from their models (their trees may be gone), the
+    /// `current` one and the rest from their trees.
+    fn step_home(
+        &mut self,
+        step: &str,
+        procedure: &str,
+        current: (usize, &ast::Procedure),
+        done: &[(model::Procedure, Context)],
+    ) -> Option<usize> {
+        let (procedures, bodies, src) = (&self.procedures, &self.bodies, self.src);
         let homes = self.step_homes.get_or_insert_with(|| {
             let mut homes: HashMap<&'a str, (usize, Option<usize>)> = HashMap::new();
-            for (i, &p) in procedures.iter().enumerate() {
-                for s in p.steps() {
-                    let entry = homes.entry(s.id.name(self.src)).or_insert((i, None));
-                    if entry.0 != i && entry.1.is_none() {
-                        entry.1 = Some(i);
+            let mut note = |name: &'a str, i: usize| {
+                let entry = homes.entry(name).or_insert((i, None));
+                if entry.0 != i && entry.1.is_none() {
+                    entry.1 = Some(i);
+                }
+            };
+            for (i, (model, _)) in done.iter().enumerate() {
+                for s in &model.steps {
+                    note(src.text(s.id_span), i);
+                }
+            }
+            for (i, &p) in procedures.iter().enumerate().skip(done.len()) {
+                let items = match bodies.get(i) {
+                    _ if i == current.0 => &current.1.items[..],
+                    Some(Some(body)) => &body[..],
+                    _ => &p.items[..],
+                };
+                for item in items {
+                    if let ast::ProcedureItem::Step(s) = item {
+                        note(s.id.name(src), i);
                     }
                 }
             }
@@ -862,12 +939,9 @@ impl<'a> Checker<'a> {
         // `from`): the first entry of its `after` with that name, which is
         // what it resolved to.
         let edge = |from: usize, to: usize| {
-            let wanted = name(from);
-            context.steps[to]
-                .after
-                .iter()
-                .find(|id| id.name(self.src) == wanted)
-                .map_or(context.steps[to].id_span, |id| id.span)
+            context
+                .after_span(procedure, from, to)
+                .unwrap_or(context.steps[to].id_span)
         };
         let last = cycle[cycle.len() - 1];
         let mut d = Diagnostic::error(
@@ -1153,6 +1227,11 @@ struct StepLookup<'l, 'a> {
     candidates: &'l mut Option<Candidates<'a>>,
     procedure: &'l str,
     asking: &'l str,
+    /// The procedure's index, and the procedure.
+    index: usize,
+    current: &'l ast::Procedure,
+    /// The procedures resolved before it.
+    done: &'l [(model::Procedure, Context)],
 }
 
 /// A range as written: `1d..3d`, `1d..2d..5d`.

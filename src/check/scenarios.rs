@@ -15,7 +15,7 @@ use super::model::{
 use super::resolve::minutes_of;
 use super::{Checker, Kind, Ref, duplicate, name_list};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::Span;
+use crate::source::{Span, Text};
 use crate::suggest::Candidates;
 use crate::syntax::ast::{self, ActorKind, AttrName, AttrValue, Expectation, Ident, Value};
 
@@ -35,16 +35,14 @@ impl<'a> Checker<'a> {
         }
         // The steps of each procedure by name, first declaration first (as
         // in the model), for `PROCEDURE.STEP`.
-        let mut steps: Vec<Vec<&'a str>> = Vec::with_capacity(self.procedures.len());
-        for p in &self.procedures {
-            let mut names: Vec<&'a str> = Vec::new();
-            for s in p.steps() {
-                if !names.contains(&s.id.name(self.src)) {
-                    names.push(s.id.name(self.src));
-                }
-            }
-            steps.push(names);
-        }
+        // Read from the model: a procedure's tree may be gone by now.
+        let src = self.src;
+        let steps: Vec<Vec<&'a str>> = self
+            .model
+            .procedures
+            .iter()
+            .map(|p| p.steps.iter().map(|s| src.text(s.id_span)).collect())
+            .collect();
         let mut paths = Paths {
             index: steps
                 .iter()

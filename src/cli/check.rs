@@ -253,7 +253,7 @@ fn check_group(group: &Group, root: Option<&PathBuf>) -> Result<Checked, String>
                 )
             })?;
             let entry = session.load_bytes("<stdin>", bytes);
-            let (diagnostics, files) = check_entries(&session, &[entry], &[entry]);
+            let (diagnostics, files) = check_entries(&mut session, &[entry], &[entry]);
             Ok(Checked {
                 session,
                 diagnostics,
@@ -261,9 +261,9 @@ fn check_group(group: &Group, root: Option<&PathBuf>) -> Result<Checked, String>
             })
         }
         Group::Files { .. } => {
-            let loaded = load_group(group)?;
+            let mut loaded = load_group(group)?;
             let (mut diagnostics, files) =
-                check_entries(&loaded.session, &loaded.entries, &loaded.wanted);
+                check_entries(&mut loaded.session, &loaded.entries, &loaded.wanted);
             let files = files + loaded.refused.len();
             diagnostics.extend(loaded.refused);
             Ok(Checked {
@@ -370,7 +370,7 @@ fn handbooks_of(session: &Session, loaded: &[FileId], targets: Option<&[FileId]>
 /// several compilations share, once; and "never used" (W0601) only when no
 /// compilation that includes the file uses the name.
 fn check_entries(
-    session: &Session,
+    session: &mut Session,
     entries: &[FileId],
     candidates: &[FileId],
 ) -> (Vec<Diagnostic>, usize) {
@@ -389,7 +389,9 @@ fn check_entries(
                 None => break,
             }
         }
-        let compilation = session.compile(entries[next]);
+        // Releasing: the trees are not needed after their compilation,
+        // and the checker frees them as it goes.
+        let compilation = session.compile_releasing(entries[next]);
         next += 1;
         for &file in &compilation.files {
             covered.insert(file);
