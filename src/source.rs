@@ -133,7 +133,11 @@ const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
+        // Counted first, so that the index is allocated once at its size
+        // (it lives as long as the file: no growth slack).
+        let lines = text.bytes().filter(|&b| b == b'\n').count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0);
         line_starts.extend(
             text.bytes()
                 .enumerate()

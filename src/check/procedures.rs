@@ -43,10 +43,8 @@ pub(super) struct TriggerContext {
 
 #[derive(Debug)]
 pub(super) struct StepContext {
-    pub id_span: Span,
     pub owner: Ref,
     pub decision_span: Option<Span>,
-    pub within_span: Option<Span>,
     /// Where this step's entries start in [`Context::after_spans`].
     pub after_from: u32,
 }
@@ -478,10 +476,8 @@ impl<'a> Checker<'a> {
                         _ => None,
                     };
                     context.steps.push(StepContext {
-                        id_span: s.id.span,
                         owner,
                         decision_span: attrs.get(&AttrName::Decision).map(|a| a.span),
-                        within_span: attrs.get(&AttrName::Within).map(|a| a.span),
                         after_from: u32::try_from(after_from).unwrap_or(u32::MAX),
                     });
                     steps.push(model::Step {
@@ -729,7 +725,7 @@ impl<'a> Checker<'a> {
                     Diagnostic::error(
                         Code::E0303,
                         format!("step `{}` has no owner", self.model.names.get(step.id)),
-                        sc.id_span,
+                        step.id_span,
                     )
                     .with_label("nobody is responsible for this step")
                     .with_help(format!(
@@ -826,14 +822,14 @@ impl<'a> Checker<'a> {
         }
         match &best {
             None => {
-                self.report_lates(procedure, context, &output);
+                self.report_lates(procedure, &output);
             }
             Some(best) => {
-                self.report_lates(procedure, context, best);
+                self.report_lates(procedure, best);
                 for late in &output.late {
                     if !best.late.iter().any(|b| b.step == late.step) {
                         let best_finish = best.timings[late.step].map_or(0, |t| t.earliest_finish);
-                        self.report_at_risk(procedure, context, &output, late, best_finish);
+                        self.report_at_risk(procedure, &output, late, best_finish);
                     }
                 }
             }
@@ -849,14 +845,12 @@ impl<'a> Checker<'a> {
     fn report_at_risk(
         &mut self,
         procedure: &model::Procedure,
-        context: &Context,
         output: &schedule::Output,
         late: &schedule::Late,
         best_finish: u64,
     ) {
         let step = &procedure.steps[late.step];
-        let sc = &context.steps[late.step];
-        let within_span = sc.within_span.unwrap_or(sc.id_span);
+        let within_span = step.within_span.unwrap_or(step.id_span);
         let chain = output.chain(late.step, MAX_CHAIN_SHOWN);
         // The ranged durations on the chain: takes of its steps, ready of
         // what its first step waits for.
@@ -880,7 +874,7 @@ impl<'a> Checker<'a> {
                     self.model.names.get(procedure.steps[s].id)
                 ));
                 d = d.with_secondary(
-                    context.steps[s].id_span,
+                    procedure.steps[s].id_span,
                     format!(
                         "`{}` takes {text}",
                         self.model.names.get(procedure.steps[s].id)
@@ -941,7 +935,7 @@ impl<'a> Checker<'a> {
         let edge = |from: usize, to: usize| {
             context
                 .after_span(procedure, from, to)
-                .unwrap_or(context.steps[to].id_span)
+                .unwrap_or(procedure.steps[to].id_span)
         };
         let last = cycle[cycle.len() - 1];
         let mut d = Diagnostic::error(
@@ -977,12 +971,7 @@ impl<'a> Checker<'a> {
     /// late only because an earlier late step on its chain is (it would
     /// meet its deadline were that one on time) is a consequence: it goes
     /// into a note of the first finding, which is its root cause.
-    fn report_lates(
-        &mut self,
-        procedure: &model::Procedure,
-        context: &Context,
-        output: &schedule::Output,
-    ) {
+    fn report_lates(&mut self, procedure: &model::Procedure, output: &schedule::Output) {
         let lates = &output.late;
         let late_at: HashMap<usize, usize> =
             lates.iter().enumerate().map(|(k, l)| (l.step, k)).collect();
@@ -1059,21 +1048,19 @@ impl<'a> Checker<'a> {
                     self.model.names.get(procedure.steps[late.step].id)
                 )
             });
-            self.report_late(procedure, context, output, late, note);
+            self.report_late(procedure, output, late, note);
         }
     }
 
     fn report_late(
         &mut self,
         procedure: &model::Procedure,
-        context: &Context,
         output: &schedule::Output,
         late: &schedule::Late,
         consequences: Option<String>,
     ) {
         let step = &procedure.steps[late.step];
-        let sc = &context.steps[late.step];
-        let within_span = sc.within_span.unwrap_or(sc.id_span);
+        let within_span = step.within_span.unwrap_or(step.id_span);
         // What one finding names of its chain: all of it up to
         // MAX_CHAIN_SHOWN steps, else its first step and its last ones.
         let steps_shown: Vec<usize> = if late.chain_len <= MAX_CHAIN_SHOWN {
@@ -1105,7 +1092,7 @@ impl<'a> Checker<'a> {
                 .requires
                 .iter()
                 .find(|q| q.resource == resource)
-                .map_or(context.steps[head].id_span, |q| q.span);
+                .map_or(procedure.steps[head].id_span, |q| q.span);
             let ready_span = self.resources[resource]
                 .attrs
                 .iter()
@@ -1181,7 +1168,7 @@ impl<'a> Checker<'a> {
             .chain(labelled.iter().copied());
         for s in labelled {
             d = d.with_secondary(
-                context.steps[s].id_span,
+                procedure.steps[s].id_span,
                 format!(
                     "`{}` takes {}",
                     self.model.names.get(procedure.steps[s].id),

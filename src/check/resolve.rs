@@ -182,9 +182,9 @@ impl<'a> Checker<'a> {
             }
         };
         let capacity = match attrs.get(&AttrName::Capacity).map(|c| &c.value) {
-            Some(AttrValue::Capacity { amount, unit }) => Some(Capacity {
-                amount: amount.value,
-                unit: self.name_of(unit),
+            Some(AttrValue::Capacity(c)) => Some(Capacity {
+                amount: c.amount.value,
+                unit: self.name_of(&c.unit),
             }),
             _ => None,
         };

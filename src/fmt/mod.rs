@@ -623,10 +623,10 @@ impl<'a> Printer<'a> {
             AttrValue::ActorKind(_, span) | AttrValue::Decision(_, span) => {
                 self.slice(span.start(), span.end()).to_owned()
             }
-            AttrValue::Capacity { amount, unit } => format!(
+            AttrValue::Capacity(c) => format!(
                 "{} {}",
-                self.slice(amount.span.start(), amount.span.end()),
-                unit.name(self.text)
+                self.slice(c.amount.span.start(), c.amount.span.end()),
+                c.unit.name(self.text)
             ),
             AttrValue::Duration(d) => self.duration(d),
             AttrValue::Range(r) => match &r.mode {

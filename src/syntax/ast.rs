@@ -109,7 +109,7 @@ pub struct DurationLit {
 pub struct Handbook {
     pub doc: Option<Doc>,
     pub title: StrLit,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -126,7 +126,7 @@ pub struct Actor {
     pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -136,7 +136,7 @@ pub struct Resource {
     pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -198,7 +198,7 @@ pub struct Trigger {
     pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -208,7 +208,7 @@ pub struct Step {
     pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -238,7 +238,7 @@ pub struct Incident {
     pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -248,7 +248,7 @@ pub struct Inject {
     pub doc: Option<Doc>,
     pub id: Ident,
     pub label: Option<StrLit>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -448,6 +448,8 @@ impl Attribute {
     }
 }
 
+/// Lists are boxed slices: a tree is built once and never grows, and a
+/// `Vec`'s capacity word would make every attribute larger.
 #[derive(Clone, Debug, Serialize)]
 pub enum AttrValue {
     /// `version`, `note`.
@@ -455,33 +457,41 @@ pub enum AttrValue {
     /// `owner`, `parent`, `provider`, `lead`, resource `kind`.
     Name(Ident),
     /// `members`, `support`, `after`, `notify`, `activates`, `to`.
-    Names(Vec<Ident>),
+    Names(Box<[Ident]>),
     /// Actor `kind`.
     ActorKind(ActorKind, Span),
     /// `decision`.
     Decision(DecisionRule, Span),
     /// `capacity INT UNIT`.
-    Capacity { amount: IntLit, unit: Ident },
+    /// Boxed, like [`AttrValue::Range`]: only resources have one.
+    Capacity(Box<CapacityLit>),
     /// `ready`, `takes`, `within`, `horizon`, `at`.
     Duration(DurationLit),
     /// A ranged `takes` or `ready`.
     /// Boxed: a range is rare, and inline it would double every attribute.
     Range(Box<DurationRange>),
     /// `resources`, `requires`, `withdraw`, `restore`.
-    Requirements(Vec<Requirement>),
+    Requirements(Box<[Requirement]>),
     /// `when`.
     /// Boxed, like [`AttrValue::Range`].
     Condition(Box<Expr>),
     /// `runs`, `seed`.
     Int(IntLit),
     /// `bind`.
-    Bindings(Vec<Binding>),
+    Bindings(Box<[Binding]>),
     /// `set`.
-    Assignments(Vec<Assignment>),
+    Assignments(Box<[Assignment]>),
     /// `delay`.
-    Delays(Vec<Delay>),
+    Delays(Box<[Delay]>),
     /// `block`.
-    Paths(Vec<StepPath>),
+    Paths(Box<[StepPath]>),
+}
+
+/// `capacity INT UNIT`.
+#[derive(Clone, Debug, Serialize)]
+pub struct CapacityLit {
+    pub amount: IntLit,
+    pub unit: Ident,
 }
 
 /// `ID [ "(" INT [UNIT] ")" ]`
@@ -727,5 +737,20 @@ impl Procedure {
             ProcedureItem::Step(s) => Some(s),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A handbook's tree is mostly attributes and the steps that hold
+    /// them, and it is kept whole while the file is checked: a field that
+    /// makes them larger costs every handbook (docs/PERFORMANCE.md).
+    #[test]
+    fn attributes_and_steps_stay_small() {
+        assert!(std::mem::size_of::<AttrValue>() <= 24);
+        assert!(std::mem::size_of::<Attribute>() <= 40);
+        assert!(std::mem::size_of::<ProcedureItem>() <= 80);
     }
 }

@@ -246,7 +246,7 @@ impl<'a> Lowerer<'a> {
     fn member(
         &mut self,
         pair: Pair<'_, Rule>,
-    ) -> Lowered<(Option<Doc>, Ident, Option<StrLit>, Vec<Attribute>, Span)> {
+    ) -> Lowered<(Option<Doc>, Ident, Option<StrLit>, Box<[Attribute]>, Span)> {
         let span = self.span(&pair);
         let doc = self.doc(span.start());
         let mut inner = pair.into_inner().peekable();
@@ -435,7 +435,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         inner: impl Iterator<Item = Pair<'i, Rule>>,
         in_actor: bool,
-    ) -> Lowered<Vec<Attribute>> {
+    ) -> Lowered<Box<[Attribute]>> {
         let mut attrs = Vec::new();
         for pair in inner {
             match pair.as_rule() {
@@ -453,8 +453,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         // Trees of large handbooks are kept whole while checking: no slack.
-        attrs.shrink_to_fit();
-        Ok(attrs)
+        Ok(attrs.into_boxed_slice())
     }
 
     /// One attribute. `in_actor` tells whether `kind` is an actor's (a
@@ -533,18 +532,17 @@ impl<'a> Lowerer<'a> {
             | AttrName::Notify
             | AttrName::Activates
             | AttrName::To => {
-                let mut names: Vec<Ident> = inner
+                let names: Vec<Ident> = inner
                     .by_ref()
                     .filter(|p| p.as_rule() == Rule::ident)
                     .map(|p| self.ident(p))
                     .collect();
-                names.shrink_to_fit();
-                AttrValue::Names(names)
+                AttrValue::Names(names.into_boxed_slice())
             }
             AttrName::Capacity => {
                 let amount = self.int(expect(inner.next(), Rule::int)?);
                 let unit = self.ident(one(expect(inner.next(), Rule::unit)?.into_inner())?);
-                AttrValue::Capacity { amount, unit }
+                AttrValue::Capacity(Box::new(CapacityLit { amount, unit }))
             }
             AttrName::Ready | AttrName::Takes => {
                 self.duration_range(expect(inner.next(), Rule::duration_range)?)?
@@ -572,7 +570,7 @@ impl<'a> Lowerer<'a> {
                     let actor = self.ident(expect(ids.next(), Rule::ident)?);
                     bindings.push(Binding { role, actor, span });
                 }
-                AttrValue::Bindings(bindings)
+                AttrValue::Bindings(bindings.into_boxed_slice())
             }
             AttrName::Set => {
                 let mut assignments = Vec::new();
@@ -601,7 +599,7 @@ impl<'a> Lowerer<'a> {
                     };
                     assignments.push(Assignment { fact, value, span });
                 }
-                AttrValue::Assignments(assignments)
+                AttrValue::Assignments(assignments.into_boxed_slice())
             }
             AttrName::Delay => {
                 let mut delays = Vec::new();
@@ -615,14 +613,14 @@ impl<'a> Lowerer<'a> {
                     let by = self.duration(by);
                     delays.push(Delay { path, by, span });
                 }
-                AttrValue::Delays(delays)
+                AttrValue::Delays(delays.into_boxed_slice())
             }
             AttrName::Block => {
                 let mut paths = Vec::new();
                 for p in inner.by_ref().filter(|p| p.as_rule() == Rule::step_path) {
                     paths.push(self.step_path(p)?);
                 }
-                AttrValue::Paths(paths)
+                AttrValue::Paths(paths.into_boxed_slice())
             }
             AttrName::Resources | AttrName::Requires | AttrName::Withdraw | AttrName::Restore => {
                 let mut reqs = Vec::new();
@@ -631,8 +629,7 @@ impl<'a> Lowerer<'a> {
                         reqs.push(self.requirement(p)?);
                     }
                 }
-                reqs.shrink_to_fit();
-                AttrValue::Requirements(reqs)
+                AttrValue::Requirements(reqs.into_boxed_slice())
             }
             AttrName::When => {
                 let expr = expect(inner.next(), Rule::expr)?;
@@ -813,6 +810,8 @@ impl<'a> Lowerer<'a> {
                         .pop()
                         .ok_or_else(|| Stop::Bug("empty operands".into()));
                 }
+                // The tree is kept while the file is checked: no slack.
+                operands.shrink_to_fit();
                 Ok(if is_or {
                     Expr::Or { operands, span }
                 } else {
@@ -918,6 +917,7 @@ impl<'a> Lowerer<'a> {
                             list.push(self.expr(p, depth)?);
                         }
                     }
+                    list.shrink_to_fit();
                     let span = lhs.span().to(list_span);
                     lhs = Expr::In {
                         lhs: Box::new(lhs),
