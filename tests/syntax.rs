@@ -195,3 +195,36 @@ fn a_byte_order_mark_counts_only_as_the_first_character() {
         );
     }
 }
+
+/// The scan that finds where declarations are (for `// muster: allow`
+/// comments, without parsing the file again) agrees with the tree on every
+/// example and fixture that parses: same declarations, same ranges, even
+/// with comments and blank lines after them.
+#[test]
+fn the_declaration_scan_matches_the_tree() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = examples();
+    files.extend(common::files_below(&root.join("tests/ui")));
+    let mut compared = 0;
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Some(ast) = parse(&path.display().to_string(), &text).ast else {
+            continue;
+        };
+        let from_tree: Vec<(usize, usize)> = ast
+            .declarations
+            .iter()
+            .map(|d| (d.span().start(), d.span().end()))
+            .collect();
+        assert_eq!(
+            muster::syntax::declaration_ranges(&text),
+            from_tree,
+            "{}",
+            path.display()
+        );
+        compared += 1;
+    }
+    assert!(compared > 100, "only {compared} files were compared");
+}

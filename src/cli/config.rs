@@ -243,24 +243,19 @@ fn inline_allows(sources: &SourceMap, file: FileId) -> Vec<(usize, usize, Vec<Co
     if !text.contains("muster:") {
         return Vec::new();
     }
-    let parsed = crate::parse_source(sources, file);
-    let Some(ast) = parsed.ast else {
-        return Vec::new();
-    };
+    // The declarations' ranges from a scan of the text: parsing the file
+    // again would cost as much as checking it.
+    let declarations = crate::syntax::declaration_ranges(text);
     let mut out = Vec::new();
     for (start, end) in crate::syntax::comments(text) {
         let Some(codes) = text.get(start..end).and_then(allow_comment) else {
             continue;
         };
-        let Some(decl) = ast
-            .declarations
-            .iter()
-            .map(|d| d.span())
-            .find(|s| s.start() >= end)
-        else {
+        let next = declarations.partition_point(|&(s, _)| s < end);
+        let Some(&(decl_start, decl_end)) = declarations.get(next) else {
             continue;
         };
-        let between = text.get(end..decl.start()).unwrap_or("");
+        let between = text.get(end..decl_start).unwrap_or("");
         let pieces: Vec<&str> = between.split('\n').collect();
         let adjacent = pieces.len() >= 2
             && pieces.first().is_some_and(|p| p.trim().is_empty())
@@ -269,7 +264,7 @@ fn inline_allows(sources: &SourceMap, file: FileId) -> Vec<(usize, usize, Vec<Co
                 .iter()
                 .all(|line| line.trim().starts_with("//"));
         if adjacent {
-            out.push((decl.start(), decl.end(), codes));
+            out.push((decl_start, decl_end, codes));
         }
     }
     out

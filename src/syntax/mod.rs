@@ -18,7 +18,7 @@ use crate::source::{FileId, Span};
 
 pub use error::is_reserved;
 use error::shorten;
-pub use scan::comments;
+pub use scan::{comments, declaration_ranges};
 
 /// The pest parser generated from `grammar/muster.pest`.
 #[derive(pest_derive::Parser)]
