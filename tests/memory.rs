@@ -1,7 +1,8 @@
 //! What the front end keeps alive, per byte of source, on the reference
 //! handbook (`xtask gen`, 1,000 procedures × 10 steps): the syntax tree
-//! after parsing, the checked model after checking, and the peak while
-//! both are alive. A counting allocator (this test binary's global
+//! after parsing, the checked model after checking (which consumes the
+//! tree, as the command line has it do), and the peak over both. A
+//! counting allocator (this test binary's global
 //! allocator) measures live bytes, so the figures do not depend on the
 //! machine, the allocator's pages or timing; each bound is the figure
 //! reached plus a margin, so that a change which makes the tree or the

@@ -317,15 +317,8 @@ impl<'a> Checker<'a> {
                         } else if let Some(body) = body {
                             refused_bodies.push(body);
                         } else {
-                            for item in &p.items {
-                                match item {
-                                    ast::ProcedureItem::Attribute(a) => {
-                                        self.refused.push(std::slice::from_ref(a))
-                                    }
-                                    ast::ProcedureItem::Trigger(t) => self.refused.push(&t.attrs),
-                                    ast::ProcedureItem::Step(s) => self.refused.push(&s.attrs),
-                                }
-                            }
+                            self.refused
+                                .extend(p.items.iter().map(ast::ProcedureItem::attrs));
                         }
                     }
                 }
@@ -338,11 +331,7 @@ impl<'a> Checker<'a> {
             self.mark_references(attrs);
         }
         for body in &refused_bodies {
-            self.mark_references(body.iter().flat_map(|item| match item {
-                ast::ProcedureItem::Attribute(a) => std::slice::from_ref(a),
-                ast::ProcedureItem::Trigger(t) => &t.attrs[..],
-                ast::ProcedureItem::Step(s) => &s.attrs[..],
-            }));
+            self.mark_references(body.iter().flat_map(ast::ProcedureItem::attrs));
         }
         self.activated_by = vec![None; self.procedures.len()];
     }

@@ -740,6 +740,17 @@ impl Procedure {
     }
 }
 
+impl ProcedureItem {
+    /// The attributes this item holds: itself, or its block's.
+    pub fn attrs(&self) -> &[Attribute] {
+        match self {
+            ProcedureItem::Attribute(a) => std::slice::from_ref(a),
+            ProcedureItem::Trigger(t) => &t.attrs,
+            ProcedureItem::Step(s) => &s.attrs,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
