@@ -167,7 +167,7 @@ impl<'a> Lowerer<'a> {
             Rule::procedure => {
                 let id = self.ident(expect(inner.next(), Rule::ident)?);
                 let label = self.label(&mut inner)?;
-                let mut items = Vec::new();
+                let mut items = exact(&inner, |r| r == Rule::procedure_item);
                 for item in inner {
                     match item.as_rule() {
                         Rule::procedure_item => {
@@ -182,7 +182,6 @@ impl<'a> Lowerer<'a> {
                         other => return Err(unexpected(other)),
                     }
                 }
-                items.shrink_to_fit();
                 Declaration::Procedure(Procedure {
                     doc,
                     id,
@@ -194,7 +193,7 @@ impl<'a> Lowerer<'a> {
             Rule::scenario => {
                 let id = self.ident(expect(inner.next(), Rule::ident)?);
                 let label = self.label(&mut inner)?;
-                let mut items = Vec::new();
+                let mut items = exact(&inner, |r| r == Rule::scenario_item);
                 for item in inner {
                     match item.as_rule() {
                         Rule::scenario_item => {
@@ -228,7 +227,6 @@ impl<'a> Lowerer<'a> {
                         other => return Err(unexpected(other)),
                     }
                 }
-                items.shrink_to_fit();
                 Declaration::Scenario(Scenario {
                     doc,
                     id,
@@ -433,10 +431,12 @@ impl<'a> Lowerer<'a> {
     /// `*_attr` rule.
     fn attrs<'i>(
         &mut self,
-        inner: impl Iterator<Item = Pair<'i, Rule>>,
+        inner: impl Iterator<Item = Pair<'i, Rule>> + Clone,
         in_actor: bool,
     ) -> Lowered<Box<[Attribute]>> {
-        let mut attrs = Vec::new();
+        let mut attrs = exact(&inner, |r| {
+            !matches!(r, Rule::open_brace | Rule::close_brace)
+        });
         for pair in inner {
             match pair.as_rule() {
                 Rule::open_brace | Rule::close_brace => {}
@@ -452,7 +452,6 @@ impl<'a> Lowerer<'a> {
                 other => return Err(unexpected(other)),
             }
         }
-        // Trees of large handbooks are kept whole while checking: no slack.
         Ok(attrs.into_boxed_slice())
     }
 
@@ -532,11 +531,13 @@ impl<'a> Lowerer<'a> {
             | AttrName::Notify
             | AttrName::Activates
             | AttrName::To => {
-                let names: Vec<Ident> = inner
-                    .by_ref()
-                    .filter(|p| p.as_rule() == Rule::ident)
-                    .map(|p| self.ident(p))
-                    .collect();
+                let mut names = exact(&inner, |r| r == Rule::ident);
+                names.extend(
+                    inner
+                        .by_ref()
+                        .filter(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.ident(p)),
+                );
                 AttrValue::Names(names.into_boxed_slice())
             }
             AttrName::Capacity => {
@@ -562,7 +563,7 @@ impl<'a> Lowerer<'a> {
                 AttrValue::Int(n)
             }
             AttrName::Bind => {
-                let mut bindings = Vec::new();
+                let mut bindings = exact(&inner, |r| r == Rule::binding);
                 for p in inner.by_ref().filter(|p| p.as_rule() == Rule::binding) {
                     let span = self.span(&p);
                     let mut ids = p.into_inner().filter(|p| p.as_rule() == Rule::ident);
@@ -573,7 +574,7 @@ impl<'a> Lowerer<'a> {
                 AttrValue::Bindings(bindings.into_boxed_slice())
             }
             AttrName::Set => {
-                let mut assignments = Vec::new();
+                let mut assignments = exact(&inner, |r| r == Rule::assignment);
                 for p in inner.by_ref().filter(|p| p.as_rule() == Rule::assignment) {
                     let span = self.span(&p);
                     let mut parts = p.into_inner();
@@ -602,7 +603,7 @@ impl<'a> Lowerer<'a> {
                 AttrValue::Assignments(assignments.into_boxed_slice())
             }
             AttrName::Delay => {
-                let mut delays = Vec::new();
+                let mut delays = exact(&inner, |r| r == Rule::delay_item);
                 for p in inner.by_ref().filter(|p| p.as_rule() == Rule::delay_item) {
                     let span = self.span(&p);
                     let mut parts = p.into_inner();
@@ -616,14 +617,14 @@ impl<'a> Lowerer<'a> {
                 AttrValue::Delays(delays.into_boxed_slice())
             }
             AttrName::Block => {
-                let mut paths = Vec::new();
+                let mut paths = exact(&inner, |r| r == Rule::step_path);
                 for p in inner.by_ref().filter(|p| p.as_rule() == Rule::step_path) {
                     paths.push(self.step_path(p)?);
                 }
                 AttrValue::Paths(paths.into_boxed_slice())
             }
             AttrName::Resources | AttrName::Requires | AttrName::Withdraw | AttrName::Restore => {
-                let mut reqs = Vec::new();
+                let mut reqs = exact(&inner, |r| r == Rule::requirement);
                 for p in inner.by_ref() {
                     if p.as_rule() == Rule::requirement {
                         reqs.push(self.requirement(p)?);
@@ -798,8 +799,9 @@ impl<'a> Lowerer<'a> {
         match pair.as_rule() {
             Rule::expr | Rule::and_expr => {
                 let is_or = pair.as_rule() == Rule::expr;
-                let mut operands = Vec::new();
-                for p in pair.into_inner() {
+                let inner = pair.into_inner();
+                let mut operands = exact(&inner, |r| !matches!(r, Rule::kw_or | Rule::kw_and));
+                for p in inner {
                     if matches!(p.as_rule(), Rule::kw_or | Rule::kw_and) {
                         continue;
                     }
@@ -810,8 +812,6 @@ impl<'a> Lowerer<'a> {
                         .pop()
                         .ok_or_else(|| Stop::Bug("empty operands".into()));
                 }
-                // The tree is kept while the file is checked: no slack.
-                operands.shrink_to_fit();
                 Ok(if is_or {
                     Expr::Or { operands, span }
                 } else {
@@ -911,13 +911,13 @@ impl<'a> Lowerer<'a> {
                 Rule::kw_in => {
                     let list_pair = expect(inner.next(), Rule::in_list)?;
                     let list_span = self.span(&list_pair);
-                    let mut list = Vec::new();
-                    for p in list_pair.into_inner() {
+                    let items = list_pair.into_inner();
+                    let mut list = exact(&items, |r| r == Rule::atom);
+                    for p in items {
                         if p.as_rule() == Rule::atom {
                             list.push(self.expr(p, depth)?);
                         }
                     }
-                    list.shrink_to_fit();
                     let span = lhs.span().to(list_span);
                     lhs = Expr::In {
                         lhs: Box::new(lhs),
@@ -1100,6 +1100,18 @@ fn may_overrun(rule: Rule) -> bool {
 
 fn unexpected(rule: Rule) -> Stop {
     Stop::Bug(format!("unexpected rule {rule:?}"))
+}
+
+/// An empty vector with room for exactly the pairs still in `pairs` whose
+/// rule is `wanted`. The tree is built of such vectors, and one that grows
+/// or is shrunk afterwards leaves a small hole in the heap behind it, which
+/// the tree's later allocations rarely fit: in a large handbook, thousands
+/// of them, kept resident while the file is checked.
+fn exact<'i, T>(
+    pairs: &(impl Iterator<Item = Pair<'i, Rule>> + Clone),
+    wanted: impl Fn(Rule) -> bool,
+) -> Vec<T> {
+    Vec::with_capacity(pairs.clone().filter(|p| wanted(p.as_rule())).count())
 }
 
 fn one(mut pairs: Pairs<'_, Rule>) -> Lowered<Pair<'_, Rule>> {
