@@ -617,7 +617,7 @@ impl Session {
             .filter(|&&id| self.checkable(id))
             .filter_map(|&id| self.tree(id))
             .collect();
-        self.finish(order, diagnostics, complete, trees)
+        self.finish(order, diagnostics, complete, trees, true)
     }
 
     /// Like [`Session::compile`], but hands the checker the trees of the
@@ -626,6 +626,19 @@ impl Session {
     /// are then not both kept whole. The command line compiles this way;
     /// a compilation that needs such a file again parses it again.
     pub fn compile_releasing(&mut self, entry: FileId) -> Compilation {
+        self.releasing(entry, true)
+    }
+
+    /// The findings of [`Session::compile_releasing`], without a model:
+    /// the checker drops each procedure's model once it is checked
+    /// ([`crate::check::check_findings`]), so neither the tree nor the
+    /// model of a large handbook is ever kept whole. `muster check`
+    /// compiles this way.
+    pub fn check_releasing(&mut self, entry: FileId) -> Compilation {
+        self.releasing(entry, false)
+    }
+
+    fn releasing(&mut self, entry: FileId, keep_model: bool) -> Compilation {
         let (order, diagnostics, complete) = self.order(entry);
         let used: HashSet<FileId> = self
             .files
@@ -657,7 +670,7 @@ impl Session {
                 None => self.tree(id),
             })
             .collect();
-        self.finish(order, diagnostics, complete, trees)
+        self.finish(order, diagnostics, complete, trees, keep_model)
     }
 
     /// Whether a loaded file is checked: it parsed, and every error in it
@@ -739,18 +752,27 @@ impl Session {
         (order, diagnostics, complete)
     }
 
-    /// Checks the `trees` of the files `order` and gathers the findings.
+    /// Checks the `trees` of the files `order` and gathers the findings,
+    /// and the model if `keep_model`.
     fn finish(
         &self,
         order: Vec<FileId>,
         mut diagnostics: Vec<Diagnostic>,
         mut complete: bool,
         trees: Vec<Cow<'_, crate::syntax::ast::File>>,
+        keep_model: bool,
     ) -> Compilation {
         if trees.len() < order.len() {
             complete = false;
         }
-        let checked = crate::check::check(&self.sources, trees, complete);
+        let checked = if keep_model {
+            crate::check::check(&self.sources, trees, complete)
+        } else {
+            crate::check::Checked {
+                model: None,
+                diagnostics: crate::check::check_findings(&self.sources, trees, complete),
+            }
+        };
         diagnostics.extend(checked.diagnostics);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error)
             || self

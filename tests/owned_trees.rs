@@ -2,6 +2,8 @@
 //! as that procedure's model is built (what the command line does). It
 //! must find exactly what it finds in a borrowed tree, which it leaves as
 //! it is (what an editor does): every fixture and example, both ways.
+//! And `check_findings`, which drops each procedure's model once it is
+//! checked (what `muster check` does), must find exactly the same.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -55,6 +57,13 @@ fn owned_and_borrowed_trees_check_alike() {
         }
         let borrowed = muster::check::check(&sources, vec![Cow::Borrowed(&ast)], true);
         let owned = muster::check::check(&sources, vec![Cow::Owned(ast.clone())], true);
+        let findings = muster::check::check_findings(&sources, vec![Cow::Owned(ast.clone())], true);
+        assert_eq!(
+            format!("{:?}", borrowed.diagnostics),
+            format!("{findings:?}"),
+            "{}: the findings without the model differ",
+            path.display()
+        );
         assert_eq!(
             format!("{:?}", borrowed.diagnostics),
             format!("{:?}", owned.diagnostics),

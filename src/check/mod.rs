@@ -46,7 +46,26 @@ pub struct Checked {
 /// left as it is (an editor keeps it for navigation); the diagnostics and
 /// the model are the same either way.
 pub fn check(sources: &SourceMap, files: Vec<Cow<'_, ast::File>>, complete: bool) -> Checked {
-    let mut files = files;
+    run(sources, files, complete, true)
+}
+
+/// The diagnostics of [`check`], without the model: each procedure's model
+/// is dropped as soon as it is checked, so that a large handbook's model
+/// never exists whole. This is what `muster check` needs.
+pub fn check_findings(
+    sources: &SourceMap,
+    files: Vec<Cow<'_, ast::File>>,
+    complete: bool,
+) -> Vec<Diagnostic> {
+    run(sources, files, complete, false).diagnostics
+}
+
+fn run(
+    sources: &SourceMap,
+    mut files: Vec<Cow<'_, ast::File>>,
+    complete: bool,
+    keep_model: bool,
+) -> Checked {
     // The bodies of the owned trees' procedures, in declaration order
     // (`None` for a procedure of a borrowed tree, whose body stays there).
     let mut bodies: Vec<Option<Vec<ast::ProcedureItem>>> = Vec::new();
@@ -94,6 +113,8 @@ pub fn check(sources: &SourceMap, files: Vec<Cow<'_, ast::File>>, complete: bool
         variant_candidates: Default::default(),
         bodies: Default::default(),
         activated_by: Default::default(),
+        step_ids: Default::default(),
+        keep_model,
         model: Default::default(),
     };
     checker.collect(&trees, bodies);
@@ -107,7 +128,7 @@ pub fn check(sources: &SourceMap, files: Vec<Cow<'_, ast::File>>, complete: bool
     } = checker;
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     Checked {
-        model: (!has_errors).then_some(model),
+        model: (!has_errors && keep_model).then_some(model),
         diagnostics,
     }
 }
@@ -235,6 +256,12 @@ struct Checker<'a> {
     /// For each procedure, the first step that activates it, with where
     /// the `activates` entry is written: (procedure, step, span).
     activated_by: Vec<Option<(usize, usize, Span)>>,
+    /// The id of each step of each procedure resolved so far, in the
+    /// model's order, for what needs other procedures' steps by name.
+    step_ids: Vec<Box<[Span]>>,
+    /// Whether the procedures join the model, or are dropped once checked
+    /// ([`check_findings`]).
+    keep_model: bool,
     model: Model,
 }
 

@@ -49,6 +49,32 @@ pub(super) struct StepContext {
     pub after_from: u32,
 }
 
+/// What deciding how a procedure can start needs of it
+/// ([`Checker::check_activation`]), kept when its model is not.
+pub(super) struct Start {
+    id_span: Span,
+    lead: Ref,
+    own_resources: bool,
+    no_triggers: bool,
+    /// Whether every trigger names its own `lead`.
+    triggers_lead_their_own: bool,
+}
+
+impl Start {
+    fn of(procedure: &model::Procedure, context: &Context) -> Start {
+        Start {
+            id_span: context.id_span,
+            lead: context.lead,
+            own_resources: context.own_resources,
+            no_triggers: procedure.triggers.is_empty(),
+            triggers_lead_their_own: procedure
+                .triggers
+                .iter()
+                .all(|t| t.lead.is_some_and(|(_, from)| from == From::Trigger)),
+        }
+    }
+}
+
 impl Context {
     /// Where step `to` names step `from` in its `after`.
     fn after_span(&self, procedure: &model::Procedure, from: usize, to: usize) -> Option<Span> {
@@ -65,10 +91,15 @@ impl Context {
 
 impl<'a> Checker<'a> {
     pub(super) fn check_procedures(&mut self) {
-        // Every procedure is resolved before any is checked: `activates`
-        // may name a later one.
-        let mut resolved: Vec<(model::Procedure, Context)> =
-            Vec::with_capacity(self.procedures.len());
+        // Each procedure is resolved and checked in turn: the rules of one
+        // read actors and resources of the model, never other procedures.
+        // Only how a procedure can start needs every procedure (`activates`
+        // may name a later one), and that is decided at the end from what
+        // `Start` keeps of each. The rules' findings are reported after
+        // those, as if every procedure had been resolved first.
+        let mut starts: Vec<Start> = Vec::with_capacity(self.procedures.len());
+        let mut findings: Vec<Diagnostic> = Vec::new();
+        self.step_ids.reserve_exact(self.procedures.len());
         for i in 0..self.procedures.len() {
             let shell = self.procedures[i];
             // A body taken from an owned tree is put back into its
@@ -85,37 +116,40 @@ impl<'a> Checker<'a> {
                     span: shell.span,
                 });
             let procedure = owned.as_ref().unwrap_or(shell);
-            let one = self.resolve_procedure(i, procedure, &resolved);
-            resolved.push(one);
-        }
-        self.check_activation(&resolved);
-        // The rules read actors and resources of the model, never other
-        // procedures, so each is checked before it joins the model.
-        for (mut procedure, context) in resolved {
+            let (mut procedure, context) = self.resolve_procedure(i, procedure);
+            drop(owned);
+            self.step_ids
+                .push(procedure.steps.iter().map(|s| s.id_span).collect());
+            let resolved = self.diagnostics.len();
             self.trigger_rule(&procedure, &context);
             self.owners(&procedure, &context);
             self.schedule(&mut procedure, &context);
             self.check_over_commitment(&procedure);
             self.check_mobilised(&procedure, &context);
-            self.model.procedures.push(procedure);
+            findings.extend(self.diagnostics.drain(resolved..));
+            starts.push(Start::of(&procedure, &context));
+            if self.keep_model {
+                self.model.procedures.push(procedure);
+            }
         }
+        self.check_activation(&starts);
+        self.diagnostics.extend(findings);
     }
 
     /// How each procedure can start: a procedure with no trigger that no
     /// step `activates` is W0602; one that a step `activates` starts with
     /// its own `lead` and `resources` (escalation is a triggering condition
     /// too), else E0204 and E0202 at the procedure.
-    fn check_activation(&mut self, resolved: &[(model::Procedure, Context)]) {
-        for (p, (procedure, context)) in resolved.iter().enumerate() {
+    fn check_activation(&mut self, starts: &[Start]) {
+        let src = self.src;
+        for (p, start) in starts.iter().enumerate() {
+            let name = self.procedures[p].id.name(src);
             match self.activated_by.get(p).copied().flatten() {
-                None if procedure.triggers.is_empty() => self.push(
+                None if start.no_triggers => self.push(
                     Diagnostic::new(
                         Code::W0602,
-                        format!(
-                            "procedure `{}` has no trigger",
-                            self.model.names.get(procedure.id)
-                        ),
-                        context.id_span,
+                        format!("procedure `{name}` has no trigger"),
+                        start.id_span,
                     )
                     .with_label("no condition can activate it, and no step activates it")
                     .with_help(
@@ -124,66 +158,56 @@ impl<'a> Checker<'a> {
                 ),
                 None => {}
                 Some((q, s, span)) => {
-                    let by = format!(
-                        "step `{}` of `{}` activates it",
-                        self.model.names.get(resolved[q].0.steps[s].id),
-                        self.model.names.get(resolved[q].0.id)
-                    );
+                    let step = self
+                        .step_ids
+                        .get(q)
+                        .and_then(|ids| ids.get(s))
+                        .map_or("", |&id| src.text(id));
+                    let by_name = self.procedures[q].id.name(src);
+                    let by = format!("step `{step}` of `{by_name}` activates it");
                     // A group at the procedure's `lead` is reported by the
                     // trigger rule for the triggers that inherit it; an
                     // activation by a step inherits it too.
-                    if let Ref::Found(actor, lead_span) = context.lead
+                    if let Ref::Found(actor, lead_span) = start.lead
                         && self.model.actors.get(actor).and_then(|a| a.kind)
                             == Some(ActorKind::Group)
-                        && procedure
-                            .triggers
-                            .iter()
-                            .all(|t| t.lead.is_some_and(|(_, from)| from == From::Trigger))
+                        && start.triggers_lead_their_own
                     {
                         let what = format!(
-                            "procedure `{}`, which step `{}` of `{}` activates",
-                            self.model.names.get(procedure.id),
-                            self.model.names.get(resolved[q].0.steps[s].id),
-                            self.model.names.get(resolved[q].0.id)
+                            "procedure `{name}`, which step `{step}` of `{by_name}` activates"
                         );
                         self.group_cannot_lead_what(actor, lead_span, &what);
                     }
-                    if context.lead == Ref::Absent {
+                    if start.lead == Ref::Absent {
                         self.push(
                             Diagnostic::error(
                                 Code::E0204,
                                 format!(
-                                    "procedure `{}` is started by `activates` but has no `lead` of its own",
-                                    self.model.names.get(procedure.id)
+                                    "procedure `{name}` is started by `activates` but has no `lead` of its own"
                                 ),
-                                context.id_span,
+                                start.id_span,
                             )
                             .with_label("it would start without a leader")
                             .with_secondary(span, by.clone())
                             .with_note(
                                 "an activation by a step takes the procedure's own `lead` and `resources`: a trigger's are not used",
                             )
-                            .with_help(format!(
-                                "add `lead ACTOR` to procedure `{}`",
-                                self.model.names.get(procedure.id)
-                            )),
+                            .with_help(format!("add `lead ACTOR` to procedure `{name}`")),
                         );
                     }
-                    if !context.own_resources {
+                    if !start.own_resources {
                         self.push(
                             Diagnostic::error(
                                 Code::E0202,
                                 format!(
-                                    "procedure `{}` is started by `activates` but mobilises no resources of its own",
-                                    self.model.names.get(procedure.id)
+                                    "procedure `{name}` is started by `activates` but mobilises no resources of its own"
                                 ),
-                                context.id_span,
+                                start.id_span,
                             )
                             .with_label("its activation would bring nothing to bear")
                             .with_secondary(span, by)
                             .with_help(format!(
-                                "add `resources NAME(AMOUNT UNIT), …` to procedure `{}`",
-                                self.model.names.get(procedure.id)
+                                "add `resources NAME(AMOUNT UNIT), …` to procedure `{name}`"
                             )),
                         );
                     }
@@ -264,12 +288,11 @@ impl<'a> Checker<'a> {
         (out, broken, written)
     }
 
-    /// Resolves procedure `index`, `p`, after the procedures `done`.
+    /// Resolves procedure `index`, `p`, after the procedures before it.
     fn resolve_procedure(
         &mut self,
         index: usize,
         p: &ast::Procedure,
-        done: &[(model::Procedure, Context)],
     ) -> (model::Procedure, Context) {
         let attrs = self.unique_attrs(p.attrs());
         let lead = self.actor_ref(attrs.get(&AttrName::Lead));
@@ -435,7 +458,6 @@ impl<'a> Checker<'a> {
                                 asking: s.id.name(self.src),
                                 index,
                                 current: p,
-                                done,
                             };
                             let Some(index) = self.resolve_step(id, lookup) else {
                                 continue;
@@ -529,7 +551,6 @@ impl<'a> Checker<'a> {
             asking,
             index,
             current,
-            done,
         } = lookup;
         match local.get(id.name(self.src)).copied() {
             Some(symbol) if symbol.kind == Kind::Step => Some(symbol.index),
@@ -553,8 +574,7 @@ impl<'a> Checker<'a> {
                     .get_or_insert_with(|| Candidates::new(names.iter().copied()))
                     .closest(id.name(self.src), Some(asking));
                 let mut d = undefined(self.src, id, Kind::Step, best, Some(help));
-                let elsewhere =
-                    self.step_home(id.name(self.src), procedure, (index, current), done);
+                let elsewhere = self.step_home(id.name(self.src), procedure, (index, current));
                 if let Some(other) = elsewhere {
                     d = d.with_note(format!(
                         "`{}` is a step of procedure `{}`; `after` only orders steps of the same procedure (use `activates` to start another procedure)",
@@ -574,16 +594,17 @@ impl<'a> Checker<'a> {
 
     /// The first procedure other than `procedure` with a step called
     /// `step`, from an index of every procedure's steps built once: the
-    /// procedures `done` from their models (their trees may be gone), the
+    /// procedures resolved so far from their step names (their trees may
+    /// be gone), the
     /// `current` one and the rest from their trees.
     fn step_home(
         &mut self,
         step: &str,
         procedure: &str,
         current: (usize, &ast::Procedure),
-        done: &[(model::Procedure, Context)],
     ) -> Option<usize> {
         let (procedures, bodies, src) = (&self.procedures, &self.bodies, self.src);
+        let done = &self.step_ids;
         let homes = self.step_homes.get_or_insert_with(|| {
             let mut homes: HashMap<&'a str, (usize, Option<usize>)> = HashMap::new();
             let mut note = |name: &'a str, i: usize| {
@@ -592,9 +613,9 @@ impl<'a> Checker<'a> {
                     entry.1 = Some(i);
                 }
             };
-            for (i, (model, _)) in done.iter().enumerate() {
-                for s in &model.steps {
-                    note(src.text(s.id_span), i);
+            for (i, ids) in done.iter().enumerate() {
+                for &id in ids {
+                    note(src.text(id), i);
                 }
             }
             for (i, &p) in procedures.iter().enumerate().skip(done.len()) {
@@ -1217,8 +1238,6 @@ struct StepLookup<'l, 'a> {
     /// The procedure's index, and the procedure.
     index: usize,
     current: &'l ast::Procedure,
-    /// The procedures resolved before it.
-    done: &'l [(model::Procedure, Context)],
 }
 
 /// A range as written: `1d..3d`, `1d..2d..5d`.

@@ -28,20 +28,19 @@ enum Local {
 
 impl<'a> Checker<'a> {
     /// Checks every scenario into the model. Runs after the procedures
-    /// joined the model: paths name their steps.
+    /// were resolved: paths name their steps.
     pub(super) fn check_scenarios(&mut self) {
         if self.scenarios.is_empty() {
             return;
         }
         // The steps of each procedure by name, first declaration first (as
         // in the model), for `PROCEDURE.STEP`.
-        // Read from the model: a procedure's tree may be gone by now.
+        // Not from the trees: a procedure's may be gone by now.
         let src = self.src;
         let steps: Vec<Vec<&'a str>> = self
-            .model
-            .procedures
+            .step_ids
             .iter()
-            .map(|p| p.steps.iter().map(|s| src.text(s.id_span)).collect())
+            .map(|ids| ids.iter().map(|&id| src.text(id)).collect())
             .collect();
         let mut paths = Paths {
             index: steps

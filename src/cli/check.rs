@@ -389,9 +389,10 @@ fn check_entries(
                 None => break,
             }
         }
-        // Releasing: the trees are not needed after their compilation,
-        // and the checker frees them as it goes.
-        let compilation = session.compile_releasing(entries[next]);
+        // Releasing, and only the findings: the trees are not needed after
+        // their compilation, and neither is the model, so the checker frees
+        // both as it goes.
+        let compilation = session.check_releasing(entries[next]);
         next += 1;
         for &file in &compilation.files {
             covered.insert(file);
