@@ -219,7 +219,7 @@ fn the_declaration_scan_matches_the_tree() {
             .map(|d| (d.span().start(), d.span().end()))
             .collect();
         assert_eq!(
-            muster::syntax::declaration_ranges(&text),
+            muster::syntax::declaration_ranges(&text, &muster::syntax::comments(&text)),
             from_tree,
             "{}",
             path.display()

@@ -245,9 +245,10 @@ fn inline_allows(sources: &SourceMap, file: FileId) -> Vec<(usize, usize, Vec<Co
     }
     // The declarations' ranges from a scan of the text: parsing the file
     // again would cost as much as checking it.
-    let declarations = crate::syntax::declaration_ranges(text);
+    let comments = crate::syntax::comments(text);
+    let declarations = crate::syntax::declaration_ranges(text, &comments);
     let mut out = Vec::new();
-    for (start, end) in crate::syntax::comments(text) {
+    for (start, end) in comments {
         let Some(codes) = text.get(start..end).and_then(allow_comment) else {
             continue;
         };

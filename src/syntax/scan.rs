@@ -35,6 +35,10 @@ impl Found {
     }
 }
 
+fn is_bracket(b: u8) -> bool {
+    matches!(b, b'{' | b'}' | b'(' | b')' | b'[' | b']')
+}
+
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -94,10 +98,19 @@ enum Skipped {
     Comment { end: usize, next: usize },
 }
 
+/// Whether a string or a comment can start with this byte. The scans ask
+/// [`skip`] only there: they visit every byte of a file, several times.
+fn may_open(b: u8) -> bool {
+    b == b'"' || b == b'/'
+}
+
 /// The string or comment that starts at `i`, if any: the one place that
 /// knows how far each of them reaches.
 fn skip(text: &str, i: usize) -> Option<Skipped> {
     let bytes = text.as_bytes();
+    if !bytes.get(i).copied().is_some_and(may_open) {
+        return None;
+    }
     match (bytes.get(i), bytes.get(i + 1)) {
         (Some(b'"'), _) => Some(Skipped::String(match string_end(bytes, i) {
             Ok(e) | Err(e) => e,
@@ -122,7 +135,11 @@ fn skip(text: &str, i: usize) -> Option<Skipped> {
 }
 
 /// The offset after the string or comment at `i`, if one starts there.
+#[inline]
 fn skip_over(text: &str, i: usize) -> Option<usize> {
+    if !text.as_bytes().get(i).copied().is_some_and(may_open) {
+        return None;
+    }
     skip(text, i).map(|s| match s {
         Skipped::String(next) | Skipped::Comment { next, .. } => next,
     })
@@ -148,6 +165,14 @@ pub fn brackets(text: &str, end: usize, max_depth: usize) -> Brackets {
     let mut depth = 0usize;
     let mut i = 0;
     while i < end {
+        // Straight to the next byte that matters.
+        match bytes[i..end]
+            .iter()
+            .position(|&b| may_open(b) || is_bracket(b))
+        {
+            Some(k) => i += k,
+            None => break,
+        }
         if let Some(next) = skip_over(text, i) {
             i = next;
             continue;
@@ -197,6 +222,17 @@ pub fn declaration_starts(text: &str) -> Vec<usize> {
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
+        // Within brackets, words do not matter: straight to the next byte
+        // that does.
+        if depth > 0 {
+            match bytes[i..]
+                .iter()
+                .position(|&b| may_open(b) || is_bracket(b))
+            {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
         if let Some(next) = skip_over(text, i) {
             i = next;
             continue;
@@ -222,11 +258,11 @@ pub fn declaration_starts(text: &str) -> Vec<usize> {
 /// The byte range of each top-level declaration that
 /// [`declaration_starts`] finds: from its keyword to the end of its last
 /// token, without the whitespace and comments after it (as the tree's
-/// spans of a file that parses). It costs one pass over the text, where
-/// parsing costs many.
-pub fn declaration_ranges(text: &str) -> Vec<(usize, usize)> {
+/// spans of a file that parses). `comments` are the text's
+/// [`comments`]. It costs one pass over the text, where parsing costs
+/// many.
+pub fn declaration_ranges(text: &str, comments: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let starts = declaration_starts(text);
-    let comments = comments(text);
     let mut out = Vec::with_capacity(starts.len());
     for (k, &start) in starts.iter().enumerate() {
         let mut end = starts.get(k + 1).copied().unwrap_or(text.len());
@@ -250,9 +286,14 @@ pub fn declaration_ranges(text: &str) -> Vec<(usize, usize)> {
 /// The byte ranges of every comment (`//…` to the end of its line, without
 /// the line break, or `/* … */`), in order, skipping strings.
 pub fn comments(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < text.len() {
+        match bytes[i..].iter().position(|&b| may_open(b)) {
+            Some(k) => i += k,
+            None => break,
+        }
         match skip(text, i) {
             Some(Skipped::String(next)) => i = next,
             Some(Skipped::Comment { end, next }) => {
