@@ -106,9 +106,18 @@ struct Loaded {
     /// Each `use` in source order: its target, or the diagnostic that
     /// refuses it.
     uses: Vec<Result<(FileId, Span), Diagnostic>>,
-    /// Whether [`Session::compile_releasing`] took the file's tree (which
+    /// Whether a releasing compilation took the file's tree (which
     /// parsed and was checkable): a later compilation parses it again.
     released: bool,
+}
+
+impl Loaded {
+    /// The files this one `use`s (resolved ones only), in source order.
+    fn used(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.uses
+            .iter()
+            .filter_map(|u| u.as_ref().ok().map(|&(t, _)| t))
+    }
 }
 
 /// `path` with `.` and `..` taken away lexically.
@@ -600,11 +609,9 @@ impl Session {
 
     /// The files a file `use`s directly (resolved ones only).
     pub fn uses_of(&self, id: FileId) -> Vec<FileId> {
-        self.files[id.0 as usize]
-            .uses
-            .iter()
-            .filter_map(|u| u.as_ref().ok().map(|&(t, _)| t))
-            .collect()
+        self.files
+            .get(id.0 as usize)
+            .map_or_else(Vec::new, |f| f.used().collect())
     }
 
     /// Compiles the handbook that starts at `entry`: orders its files,
@@ -640,15 +647,7 @@ impl Session {
 
     fn releasing(&mut self, entry: FileId, keep_model: bool) -> Compilation {
         let (order, diagnostics, complete) = self.order(entry);
-        let used: HashSet<FileId> = self
-            .files
-            .iter()
-            .flat_map(|f| {
-                f.uses
-                    .iter()
-                    .filter_map(|u| u.as_ref().ok().map(|&(t, _)| t))
-            })
-            .collect();
+        let used: HashSet<FileId> = self.files.iter().flat_map(Loaded::used).collect();
         let mut taken: HashMap<FileId, crate::syntax::ast::File> = HashMap::new();
         for &id in &order {
             if used.contains(&id) || !self.checkable(id) {
