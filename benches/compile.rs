@@ -1,5 +1,6 @@
 //! Benchmarks of every stage on generated handbooks at a tenth of and at
-//! the reference size (1,000 procedures × 10 steps): parse, check, plan,
+//! the reference size (1,000 procedures × 10 steps): parse, check (with
+//! the model, and the findings alone as `muster check` has them), plan,
 //! emit JSON, emit DOT, serde_json reading the plan back (the yardstick of
 //! `check`), and the whole `muster check` / `muster build` processes. Run with `cargo bench`; `docs/PERFORMANCE.md` has figures.
 
@@ -46,6 +47,19 @@ fn check(bencher: divan::Bencher, factor: f64) {
     let parsed = muster::parse_source(&sources, id);
     let ast = parsed.ast.expect("the generated handbook parses");
     bencher.bench(|| muster::check::check(&sources, vec![std::borrow::Cow::Borrowed(&ast)], true));
+}
+
+/// What `muster check` runs: the findings alone, from a tree handed over
+/// owned (each procedure's tree and model are freed as it goes). The clone
+/// of the tree is outside the timing.
+#[divan::bench(args = FACTORS, sample_count = 10)]
+fn check_findings(bencher: divan::Bencher, factor: f64) {
+    let (sources, id) = sources(factor);
+    let parsed = muster::parse_source(&sources, id);
+    let ast = parsed.ast.expect("the generated handbook parses");
+    bencher
+        .with_inputs(|| vec![std::borrow::Cow::Owned(ast.clone())])
+        .bench_local_values(|files| muster::check::check_findings(&sources, files, true));
 }
 
 #[divan::bench(args = FACTORS, sample_count = 10)]
