@@ -170,14 +170,7 @@ impl<'a> Lowerer<'a> {
                 let mut items = exact(&inner, |r| r == Rule::procedure_item);
                 for item in inner {
                     match item.as_rule() {
-                        Rule::procedure_item => {
-                            let item = one(item.into_inner())?;
-                            items.push(match item.as_rule() {
-                                Rule::trigger => ProcedureItem::Trigger(self.trigger(item)?),
-                                Rule::step => ProcedureItem::Step(self.step(item)?),
-                                _ => ProcedureItem::Attribute(self.attribute(item, false)?),
-                            });
-                        }
+                        Rule::procedure_item => items.push(self.procedure_item(item)?),
                         Rule::open_brace | Rule::close_brace => {}
                         other => return Err(unexpected(other)),
                     }
@@ -425,6 +418,86 @@ impl<'a> Lowerer<'a> {
             }
             _ => Ok(None),
         }
+    }
+
+    fn procedure_item(&mut self, pair: Pair<'_, Rule>) -> Lowered<ProcedureItem> {
+        let item = one(pair.into_inner())?;
+        Ok(match item.as_rule() {
+            Rule::trigger => ProcedureItem::Trigger(self.trigger(item)?),
+            Rule::step => ProcedureItem::Step(self.step(item)?),
+            _ => ProcedureItem::Attribute(self.attribute(item, false)?),
+        })
+    }
+
+    /// The procedure that starts at `start`, laid out as `layout` says,
+    /// parsed and lowered one item at a time: pest keeps every token of
+    /// what it parses until it is lowered, and a procedure can be most of
+    /// a file (a step can name thousands of others in `after`). It is the
+    /// declaration that parsing the procedure whole gives, or `None`, with
+    /// nothing reported, where a piece does not parse as the layout says:
+    /// the caller then parses it whole, for the same diagnostics as ever.
+    pub fn procedure_in_items(
+        &mut self,
+        start: usize,
+        layout: &super::scan::ProcedureLayout,
+    ) -> Option<Declaration> {
+        let mark = (self.diagnostics.len(), self.recoverable);
+        let lowered = self.items_of(start, layout);
+        if lowered.is_none() {
+            self.diagnostics.truncate(mark.0);
+            self.recoverable = mark.1;
+        }
+        lowered
+    }
+
+    fn items_of(
+        &mut self,
+        start: usize,
+        layout: &super::scan::ProcedureLayout,
+    ) -> Option<Declaration> {
+        use pest::Parser as _;
+        let text = self.text;
+        let (open, close) = (layout.open, layout.close);
+        // The head: `procedure ID "LABEL" {`.
+        let head = text.get(start..=open)?;
+        let pair = super::MusterParser::parse(Rule::procedure_head, head)
+            .ok()?
+            .next()?;
+        if pair.as_span().end() != head.len() {
+            return None;
+        }
+        self.base = start;
+        let doc = self.doc(start);
+        let mut inner = pair.into_inner().peekable();
+        inner.next();
+        let id = self.ident(expect(inner.next(), Rule::ident).ok()?);
+        let label = self.label(&mut inner).ok()?;
+        let first = layout.items.first().copied().unwrap_or(close);
+        if !super::scan::only_blanks(text.get(open + 1..first)?) {
+            return None;
+        }
+        // Each item, up to the next one (or the closing brace): what follows
+        // it in its piece may only be whitespace and comments.
+        let mut items = Vec::with_capacity(layout.items.len());
+        for (k, &from) in layout.items.iter().enumerate() {
+            let to = layout.items.get(k + 1).copied().unwrap_or(close);
+            let piece = text.get(from..to)?;
+            let pair = super::MusterParser::parse(Rule::procedure_item, piece)
+                .ok()?
+                .next()?;
+            if !super::scan::only_blanks(&piece[pair.as_span().end()..]) {
+                return None;
+            }
+            self.base = from;
+            items.push(self.procedure_item(pair).ok()?);
+        }
+        Some(Declaration::Procedure(Procedure {
+            doc,
+            id,
+            label,
+            items,
+            span: Span::new(self.file, start, close + 1),
+        }))
     }
 
     /// The attributes of a block: `{ attr* }`, each wrapped in its block's

@@ -34,6 +34,8 @@ pub const MAX_NESTING: usize = 64;
 const PARALLEL_BYTES: usize = 64 * 1024;
 /// At most this many runs of declarations per file.
 const MAX_RUNS: usize = 8;
+/// From this size on, a procedure is parsed one item at a time.
+const SPLIT_BYTES: usize = 64 * 1024;
 
 /// What parsing one run of declarations gave.
 struct Run<'a> {
@@ -95,7 +97,13 @@ const PARSER_STACK: usize = 16 * 1024 * 1024;
 
 /// Parses and lowers the text of one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let mut parsed = parse_on_own_stack(file, text);
+    parse_splitting_at(file, text, SPLIT_BYTES)
+}
+
+/// [`parse`], parsing procedures of `split` bytes or more one item at a
+/// time (tests set it low to hold the two ways equal).
+fn parse_splitting_at(file: FileId, text: &str, split: usize) -> Parsed {
+    let mut parsed = parse_on_own_stack(file, text, split);
     parsed.diagnostics.extend(direction_controls(file, text));
     parsed
 }
@@ -141,12 +149,12 @@ fn direction_controls(file: FileId, text: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn parse_on_own_stack(file: FileId, text: &str) -> Parsed {
+fn parse_on_own_stack(file: FileId, text: &str, split: usize) -> Parsed {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("muster-parse".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || parse_here(file, text));
+            .spawn_scoped(scope, || parse_here(file, text, split));
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| Parsed {
                 ast: None,
@@ -155,7 +163,7 @@ fn parse_on_own_stack(file: FileId, text: &str) -> Parsed {
             }),
             // No thread could be started: parse on this one; pest's stack
             // guard still turns exhaustion into a clean error.
-            Err(_) => parse_here(file, text),
+            Err(_) => parse_here(file, text, split),
         }
     })
 }
@@ -170,7 +178,7 @@ fn internal_error(file: FileId, what: String) -> Diagnostic {
     .with_help("this is a bug in Muster; please report it with this file")
 }
 
-fn parse_here(file: FileId, text: &str) -> Parsed {
+fn parse_here(file: FileId, text: &str, split: usize) -> Parsed {
     let brackets = scan::brackets(text, text.len(), MAX_NESTING);
     if let Some(at) = brackets.too_deep {
         return Parsed {
@@ -232,6 +240,14 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
         for (i, &start) in chunk.iter().enumerate() {
             let end = chunk.get(i + 1).copied().unwrap_or(next_start);
             let piece = &text[start..end];
+            if piece.len() >= split
+                && piece.starts_with("procedure")
+                && let Some(layout) = scan::procedure_items(text, start, end)
+                && let Some(procedure) = lowerer.procedure_in_items(start, &layout)
+            {
+                declarations.push(procedure);
+                continue;
+            }
             let mut pairs = match MusterParser::parse(Rule::file, piece) {
                 Ok(pairs) => pairs,
                 Err(e) => {
@@ -302,5 +318,108 @@ fn parse_here(file: FileId, text: &str) -> Parsed {
         ast,
         diagnostics,
         recoverable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn muster_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            if path.is_dir() {
+                muster_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "muster") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Parsing a procedure one item at a time gives what parsing it whole
+    /// gives: the tree, or the same diagnostics when it does not parse.
+    fn same_both_ways(name: &str, text: &str) {
+        let whole = parse_splitting_at(FileId(0), text, usize::MAX);
+        let items = parse_splitting_at(FileId(0), text, 0);
+        assert_eq!(format!("{whole:?}"), format!("{items:?}"), "{name}");
+    }
+
+    #[test]
+    fn procedures_parse_alike_whole_and_item_by_item() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["tests/ui", "examples"] {
+            muster_files(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 100, "the fixtures were not found");
+        for path in &files {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                same_both_ways(&path.display().to_string(), &text);
+            }
+        }
+    }
+
+    /// The item-by-item path is taken for every procedure of the examples
+    /// (else the tests above compare the whole parse with itself).
+    #[test]
+    fn valid_procedures_are_parsed_item_by_item() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        muster_files(&root.join("examples"), &mut files);
+        let mut procedures = 0;
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let starts = scan::declaration_starts(&text);
+            for (k, &start) in starts.iter().enumerate() {
+                if !text[start..].starts_with("procedure") {
+                    continue;
+                }
+                let end = starts.get(k + 1).copied().unwrap_or(text.len());
+                let layout = scan::procedure_items(&text, start, end);
+                let layout = layout.unwrap_or_else(|| panic!("{}: no layout", path.display()));
+                let mut lowerer = lower::Lowerer::new(FileId(0), &text);
+                assert!(
+                    lowerer.procedure_in_items(start, &layout).is_some(),
+                    "{}: at {start}",
+                    path.display()
+                );
+                procedures += 1;
+            }
+        }
+        assert!(procedures >= 10, "too few procedures: {procedures}");
+    }
+
+    #[test]
+    fn odd_procedures_parse_alike_whole_and_item_by_item() {
+        let cases = [
+            // Comments and doc comments between items, braces and item
+            // words in strings and comments.
+            "procedure p \"P {lead}\" {\n  // step x {\n  lead a /* } */\n  /// The first.\n  step s \"a } step\" { owner a }\n  support a, b\n}\n",
+            // Item words as names: the pieces do not parse; the whole does.
+            "procedure p { lead note  support lead, step }\n",
+            "procedure p { support a, lead b }\n",
+            // A syntax error inside an item, and one between items.
+            "procedure p { step s { owner } }\n",
+            "procedure p { lead a ; step s {} }\n",
+            // Nothing but the head; text before the first item.
+            "procedure p {}\n",
+            "procedure p { x lead a }\n",
+            // Not closed, or closed and followed by more.
+            "procedure p { lead a\n",
+            "procedure p { lead a } }\n",
+            "procedure p { lead a } /* open\n",
+            // An invalid literal inside an item.
+            "procedure p { step s { takes 99999999999999d } }\n",
+            "procedure p { resources r(0 units) trigger t { when (a and (b or not c)) } }\n",
+        ];
+        for case in cases {
+            same_both_ways(case, case);
+        }
     }
 }

@@ -255,6 +255,103 @@ pub fn declaration_starts(text: &str) -> Vec<usize> {
     out
 }
 
+/// How a procedure declaration that starts at `start` (its keyword) and
+/// ends before `end` is laid out, so that it can be parsed an item at a
+/// time: where its `{` opens, where each of its items starts (an item
+/// keyword directly inside the braces, outside strings and comments), and
+/// where its `}` closes. `None` unless the text is one procedure with only
+/// whitespace and comments around its items; what the pieces then say is
+/// checked by parsing them.
+pub fn procedure_items(text: &str, start: usize, end: usize) -> Option<ProcedureLayout> {
+    const ITEMS: [&[u8]; 6] = [
+        b"lead",
+        b"support",
+        b"resources",
+        b"note",
+        b"trigger",
+        b"step",
+    ];
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
+    let mut depth = 0usize;
+    let mut open = None;
+    let mut items = Vec::new();
+    let mut i = start;
+    while i < end {
+        if let Some(next) = skip_over(text, i) {
+            i = next;
+            continue;
+        }
+        match bytes[i] {
+            b'{' | b'(' | b'[' => {
+                if depth == 0 {
+                    if bytes[i] != b'{' || open.is_some() {
+                        return None;
+                    }
+                    open = Some(i);
+                }
+                depth += 1;
+            }
+            b'}' | b')' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let rest = text.get(i + 1..end)?;
+                    return (bytes[i] == b'}' && only_blanks(rest)).then(|| ProcedureLayout {
+                        open: open.unwrap_or(i),
+                        items,
+                        close: i,
+                    });
+                }
+            }
+            b if is_word_byte(b) => {
+                let len = bytes[i..end]
+                    .iter()
+                    .take_while(|&&b| is_word_byte(b))
+                    .count();
+                if depth == 1 && ITEMS.contains(&&bytes[i..i + len]) {
+                    items.push(i);
+                }
+                i += len;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// See [`procedure_items`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct ProcedureLayout {
+    pub open: usize,
+    pub items: Vec<usize>,
+    pub close: usize,
+}
+
+/// Whether `text` holds only whitespace and comments.
+pub fn only_blanks(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        match skip(text, i) {
+            // A block comment only if it is closed.
+            Some(Skipped::Comment { next, .. })
+                if !text[i..].starts_with("/*")
+                    || (next >= i + 4 && text[..next].ends_with("*/")) =>
+            {
+                i = next
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// The byte range of each top-level declaration that
 /// [`declaration_starts`] finds: from its keyword to the end of its last
 /// token, without the whitespace and comments after it (as the tree's
