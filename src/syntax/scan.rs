@@ -1,6 +1,9 @@
 //! A small token scanner used around the pest parser: to refuse input
-//! nested too deeply before pest recurses into it, to find the unclosed `{`
-//! behind a missing `}`, and to describe the token at a syntax error.
+//! nested too deeply before pest recurses into it, to cut a file into its
+//! declarations and a large procedure into its items (so that pest parses
+//! small pieces), to find the unclosed `{` behind a missing `}`, the
+//! declarations that `// muster: allow` comments stand before, and to
+//! describe the token at a syntax error.
 //!
 //! It knows only what it must: strings, comments, words and brackets. It
 //! never fails and runs in linear time.
@@ -41,6 +44,16 @@ fn is_bracket(b: u8) -> bool {
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The length of the word that starts at `i` (it ends by `end`), and
+/// whether it is one of `words`.
+fn word_at(bytes: &[u8], i: usize, end: usize, words: &[&[u8]]) -> (usize, bool) {
+    let len = bytes[i..end]
+        .iter()
+        .take_while(|&&b| is_word_byte(b))
+        .count();
+    (len, words.contains(&&bytes[i..i + len]))
 }
 
 /// Describes the token that starts at `at`.
@@ -241,8 +254,8 @@ pub fn declaration_starts(text: &str) -> Vec<usize> {
             b'{' | b'(' | b'[' => depth += 1,
             b'}' | b')' | b']' => depth = depth.saturating_sub(1),
             b if is_word_byte(b) => {
-                let len = bytes[i..].iter().take_while(|&&b| is_word_byte(b)).count();
-                if depth == 0 && KEYWORDS.contains(&&bytes[i..i + len]) {
+                let (len, listed) = word_at(bytes, i, bytes.len(), &KEYWORDS);
+                if depth == 0 && listed {
                     out.push(i);
                 }
                 i += len;
@@ -304,11 +317,8 @@ pub fn procedure_items(text: &str, start: usize, end: usize) -> Option<Procedure
                 }
             }
             b if is_word_byte(b) => {
-                let len = bytes[i..end]
-                    .iter()
-                    .take_while(|&&b| is_word_byte(b))
-                    .count();
-                if depth == 1 && ITEMS.contains(&&bytes[i..i + len]) {
+                let (len, listed) = word_at(bytes, i, end, &ITEMS);
+                if depth == 1 && listed {
                     items.push(i);
                 }
                 i += len;
