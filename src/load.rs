@@ -630,8 +630,9 @@ impl Session {
     /// Like [`Session::compile`], but hands the checker the trees of the
     /// files that no loaded file uses (the entry, as a rule), which it
     /// frees as it checks them: the tree and the model of a large handbook
-    /// are then not both kept whole. The command line compiles this way;
-    /// a compilation that needs such a file again parses it again.
+    /// are then not both kept whole. `build`, `simulate` and `doc` compile
+    /// this way; a compilation that needs such a file again parses it
+    /// again.
     pub fn compile_releasing(&mut self, entry: FileId) -> Compilation {
         self.releasing(entry, true)
     }
@@ -764,15 +765,14 @@ impl Session {
         if trees.len() < order.len() {
             complete = false;
         }
-        let checked = if keep_model {
-            crate::check::check(&self.sources, trees, complete)
+        let (model, found) = if keep_model {
+            let checked = crate::check::check(&self.sources, trees, complete);
+            (checked.model, checked.diagnostics)
         } else {
-            crate::check::Checked {
-                model: None,
-                diagnostics: crate::check::check_findings(&self.sources, trees, complete),
-            }
+            let found = crate::check::check_findings(&self.sources, trees, complete);
+            (None, found)
         };
-        diagnostics.extend(checked.diagnostics);
+        diagnostics.extend(found);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error)
             || self
                 .parse_diagnostics(&order)
@@ -780,7 +780,7 @@ impl Session {
                 .any(Diagnostic::is_error);
         Compilation {
             files: order,
-            model: if has_errors { None } else { checked.model },
+            model: if has_errors { None } else { model },
             diagnostics,
         }
     }
